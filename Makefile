@@ -1,0 +1,64 @@
+# Two commands set everything up from nothing: `make book` and `make test`.
+# Both create the virtual environments from the lock files first.
+
+PYTHON ?= python3.11
+VENV := .venv
+KERNEL_VENV := .venv-kernel
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+KERNEL_INSTALLED := $(KERNEL_VENV)/.installed
+SYSTEM_INSTALLED := $(VENV)/.system-installed
+
+.PHONY: help venv book test lint format lock clean system-deps
+
+help:
+	@echo "make book   build the course book into _build/html"
+	@echo "make test   lint, then run the whole test suite (builds the book)"
+	@echo "make lint   ruff check and format check"
+	@echo "make lock   re-resolve requirements/*.lock from pyproject.toml"
+
+$(INSTALLED): requirements/dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The kernel that runs students' code while grading: NumPy and Matplotlib,
+# but neither the reference solutions nor the grader.
+$(KERNEL_INSTALLED): requirements/kernel.lock
+	$(PYTHON) -m venv $(KERNEL_VENV)
+	$(KERNEL_VENV)/bin/pip install --quiet --require-hashes -r requirements/kernel.lock
+	touch $@
+
+# Headless Chromium for the browser tests and bubblewrap for the grading
+# sandbox, both from Debian's packages.
+$(SYSTEM_INSTALLED): $(INSTALLED)
+	bash scripts/install-system-packages.sh
+	touch $@
+
+venv: $(INSTALLED) $(KERNEL_INSTALLED)
+
+system-deps: $(SYSTEM_INSTALLED)
+
+book: venv
+	$(BIN)/python -m autograder.book_build
+
+test: venv system-deps lint
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock:
+	uv pip compile pyproject.toml --extra book --extra dev --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" -o requirements/dev.lock
+	uv pip compile requirements/kernel.in --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" -o requirements/kernel.lock
+
+clean:
+	rm -rf _build course/release course/autograded course/feedback
