@@ -187,6 +187,13 @@ def rnn_backward_fd(dh, x, h0, U, W, b, h=DEFAULT_STEP):
     )
 
 
+def rnn_loss_fd(x, y, h0, U, W, b, V, c, mask=None, h=DEFAULT_STEP):
+    """(dh0, dU, dW, db, dV, dc) of :func:`solutions.rnn.rnn_loss`."""
+    return numerical_gradients(
+        lambda *args: rnn.rnn_loss(x, y, *args, mask=mask)[0], (h0, U, W, b, V, c), h=h
+    )
+
+
 def lstm_step_backward_fd(dh, dc, x, h_prev, c_prev, U, W, b, h=DEFAULT_STEP):
     """(dx, dh_prev, dc_prev, dU, dW, db) of
     :func:`solutions.lstm.lstm_step_backward` for upstream dh and dc."""

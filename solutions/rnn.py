@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solutions import softmax
 from solutions._validation import float_array, upstream_array
 from solutions.activations import tanh_grad_from_output
 
@@ -232,3 +233,29 @@ def output_backward(do, cache):
     dV = flat_do.T @ flat_h  # (K, H)
     dc = flat_do.sum(axis=0)  # (K,)
     return dh, dV, dc
+
+
+def rnn_loss(x, y, h0, U, W, b, V, c, mask=None):
+    """Loss of a whole RNN model on a batch of sequences, and its gradients.
+
+    Ties the pieces together: :func:`rnn_forward`, :func:`output_forward`,
+    :func:`solutions.softmax.temporal_softmax_loss` (summed over time, mean
+    over the batch), then their backward passes in reverse order.
+
+    Parameters
+    ----------
+    x: (N, T, D) inputs (e.g. one-hot characters); y: (N, T) integer targets
+    in [0, K); h0: (N, H); U: (H, D), W: (H, H), b: (H,); V: (K, H), c: (K,);
+    mask: optional boolean (N, T), False drops a step from the loss.
+
+    Returns
+    -------
+    (loss, dh0, dU, dW, db, dV, dc): the float loss and its gradients with
+    respect to h0 (N, H), U (H, D), W (H, H), b (H,), V (K, H) and c (K,).
+    """
+    h, rnn_cache = rnn_forward(x, h0, U, W, b)
+    o, out_cache = output_forward(h, V, c)
+    loss, do = softmax.temporal_softmax_loss(o, y, mask)
+    dh, dV, dc = output_backward(do, out_cache)
+    _, dh0, dU, dW, db = rnn_backward(dh, rnn_cache)
+    return loss, dh0, dU, dW, db, dV, dc

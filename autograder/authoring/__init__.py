@@ -1,0 +1,1 @@
+"""From the text sources in assignments/ to nbgrader's source notebooks."""

@@ -1,0 +1,50 @@
+"""Lay out nbgrader's source/ folder from the assignments' text sources.
+
+assignments/<id>/<id>.md      ->  course/source/<id>/<id>.ipynb
+assignments/<id>/<other files> -> course/source/<id>/<other files>
+autograder/harness/checks.py  ->  course/source/<id>/course_checks.py
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from autograder.authoring.source_notebook import SourceError, build_source_notebook
+
+HARNESS = Path(__file__).resolve().parent.parent / "harness" / "checks.py"
+HARNESS_NAME = "course_checks.py"
+
+
+def assignment_ids(assignments_dir: Path) -> list[str]:
+    """The assignments that have a text source, sorted by id."""
+    return sorted(
+        path.name
+        for path in Path(assignments_dir).iterdir()
+        if path.is_dir() and (path / f"{path.name}.md").exists()
+    )
+
+
+def build_course_source(assignments_dir: Path, course_dir: Path, assignment_id: str) -> Path:
+    """Regenerate course/source/<id>/ from assignments/<id>/; returns it."""
+    origin = Path(assignments_dir) / assignment_id
+    text = origin / f"{assignment_id}.md"
+    if not text.exists():
+        known = ", ".join(assignment_ids(assignments_dir)) or "none"
+        raise SourceError(f"no assignment {assignment_id!r}: expected {text} (known: {known})")
+    target = Path(course_dir) / "source" / assignment_id
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for item in origin.iterdir():
+        if item == text or item.name.startswith(".") or item.name == "__pycache__":
+            continue
+        if item.is_dir():
+            shutil.copytree(item, target / item.name)
+        else:
+            shutil.copy2(item, target / item.name)
+    shutil.copy2(HARNESS, target / HARNESS_NAME)
+    nbformat.write(build_source_notebook(text), target / f"{assignment_id}.ipynb")
+    return target

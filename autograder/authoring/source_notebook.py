@@ -1,0 +1,124 @@
+"""Turn an assignment's MyST markdown source into nbgrader's source notebook.
+
+The text source is what people review; the notebook is generated. Cells are
+marked with short options instead of nbgrader's JSON metadata:
+
+- a code cell with ``:tags: [solution]`` is a solution cell: nbgrader swaps
+  the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` for a stub;
+- a code cell with ``:tags: [test]``, ``:grade_id: test_<function>`` and
+  ``:points: P`` is an autograded test; its visible part is a check on
+  public inputs and the grader judges <function> on hidden inputs;
+- a markdown cell with metadata ``{"tags": ["answer"], "grade_id": ...,
+  "points": P}`` is a written answer graded by hand in the formgrader.
+
+``__EXPECTED__("<function>")`` in a code cell becomes the reference outputs
+of <function> on its public inputs, printed as a dict of arrays, so that the
+visible forward checks compare against values the student can read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import numpy as np
+
+from autograder.cases.references import REFERENCES
+from autograder.harness import checks
+
+EXPECTED_PATTERN = re.compile(r'__EXPECTED__\("(\w+)"\)')
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+class SourceError(ValueError):
+    """An assignment source that cannot become a notebook; says where."""
+
+
+def expected_literal(function: str) -> str:
+    """Python text of {output name: np.array(...)} for the reference outputs
+    of `function` on its public inputs."""
+    if function not in REFERENCES:
+        raise SourceError(f'__EXPECTED__("{function}"): no graded function of that name')
+    spec = checks.SPECS[function]
+    inputs = checks.public_inputs(function)
+    values = REFERENCES[function](inputs, 1e-5)
+    entries = []
+    for output, value in zip(spec.outputs, values, strict=True):
+        text = np.array2string(
+            np.asarray(value),
+            precision=10,
+            separator=", ",
+            floatmode="maxprec",
+            threshold=10_000,
+            max_line_width=88,
+        )
+        entries.append(f'    "{output.name}": np.array({text}),')
+    return "{\n" + "\n".join(entries) + "\n}"
+
+
+def _nbgrader_metadata(cell, path: Path, index: int) -> dict | None:
+    tags = set(cell.metadata.get("tags", []))
+    grade_id = cell.metadata.pop("grade_id", None)
+    points = cell.metadata.pop("points", None)
+    where = f"{path.name}, cell {index}"
+    if "solution" in tags:
+        return {
+            "grade": False,
+            "solution": True,
+            "locked": False,
+            "grade_id": grade_id or f"solution-{index}",
+            "schema_version": 3,
+        }
+    if "test" in tags or "answer" in tags:
+        if not grade_id or points is None:
+            raise SourceError(f"{where}: a test or answer cell needs :grade_id: and :points:")
+        try:
+            points = float(points)
+        except (TypeError, ValueError):
+            raise SourceError(f"{where}: :points: must be a number, got {points!r}") from None
+        if "test" in tags:
+            if not grade_id.startswith("test_") or grade_id[5:] not in REFERENCES:
+                raise SourceError(
+                    f"{where}: grade_id {grade_id!r} must be test_<function> for a graded "
+                    f"function ({', '.join(sorted(REFERENCES))})"
+                )
+            return {
+                "grade": True,
+                "solution": False,
+                "locked": True,
+                "points": points,
+                "grade_id": grade_id,
+                "schema_version": 3,
+            }
+        return {
+            "grade": True,
+            "solution": True,
+            "locked": False,
+            "points": points,
+            "grade_id": grade_id,
+            "schema_version": 3,
+            "task": False,
+        }
+    return None
+
+
+def build_source_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read one MyST markdown assignment and return nbgrader's source notebook."""
+    notebook = jupytext.read(path)
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata.pop("jupytext", None)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            cell.source = EXPECTED_PATTERN.sub(lambda m: expected_literal(m.group(1)), cell.source)
+        metadata = _nbgrader_metadata(cell, path, index)
+        if metadata is not None:
+            cell.metadata["nbgrader"] = metadata
+            tags = [t for t in cell.metadata.get("tags", []) if t not in ("solution", "test")]
+            if tags:
+                cell.metadata["tags"] = tags
+            else:
+                cell.metadata.pop("tags", None)
+    nbformat.validate(notebook)
+    return notebook

@@ -1,0 +1,173 @@
+"""nbgrader's Execute, with grade cells judged outside the student's kernel.
+
+Student cells run as nbgrader runs them. At a grade cell whose grade_id
+names a hidden test (``test_<function>``), this preprocessor does not run
+the cell's code; instead it
+
+1. draws the hidden inputs from the course's grading seed and writes them
+   to a scratch folder;
+2. runs the probe in the student's kernel: it calls the notebook's function
+   on those inputs and writes the raw outputs next to them;
+3. reads the outputs here, compares them with the references and replaces
+   the cell's outputs with the verdict: a feedback message and the score
+   as the cell's result, which nbgrader's SaveAutoGrades records as partial
+   credit.
+
+Whatever the student's code did to NumPy, to the checker or to IPython, the
+only thing that crosses back is numbers in a file, judged here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade, is_solution
+from traitlets import Float, Integer, Unicode
+
+from autograder.cases import HiddenTest, hidden_test_for_grade_id
+from autograder.grading import verdict
+from autograder.grading.seed import load_or_create_seed
+
+HARNESS_FILE = Path(__file__).resolve().parent.parent / "harness" / "checks.py"
+PROBE_MODULE = "course_grading_probe"
+
+
+def probe_code(harness_path: Path, inputs_path: Path, outputs_path: Path) -> str:
+    """The code sent to the student's kernel for one grade cell. It loads a
+    fresh copy of the harness from the grader's scratch folder (the
+    notebook's own course_checks.py may have been edited) and runs the
+    probe on the notebook's globals."""
+    return (
+        "def __course_probe():\n"
+        "    import importlib.util, sys\n"
+        f"    spec = importlib.util.spec_from_file_location({PROBE_MODULE!r}, "
+        f"{json.dumps(str(harness_path))})\n"
+        "    module = importlib.util.module_from_spec(spec)\n"
+        "    sys.modules[spec.name] = module\n"
+        "    spec.loader.exec_module(module)\n"
+        f"    module.run_probe(globals(), {json.dumps(str(inputs_path))}, "
+        f"{json.dumps(str(outputs_path))})\n"
+        "__course_probe()\n"
+        "del __course_probe\n"
+    )
+
+
+class TrustedExecute(Execute):
+    """Execute preprocessor whose grade cells are judged by the grader."""
+
+    grading_seed = Integer(
+        None,
+        allow_none=True,
+        help="Seed of the hidden inputs. Default: read (or create) .grading-seed "
+        "in the course directory.",
+    ).tag(config=True)
+
+    course_directory = Unicode(
+        ".", help="Course directory holding .grading-seed (nbgrader's root)."
+    ).tag(config=True)
+
+    scratch_root = Unicode(
+        "",
+        help="Folder under which each notebook gets a scratch folder for the hidden "
+        "inputs and the probe's outputs. Default: the system's temporary folder.",
+    ).tag(config=True)
+
+    probe_timeout = Float(
+        60.0, help="Seconds the probe of one grade cell may take before it scores zero."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        seed = self.grading_seed
+        if seed is None:
+            seed = load_or_create_seed(Path(self.course_directory))
+        self._seed = seed
+        self._kernel_lost = ""
+        root = self.scratch_root or None
+        self._scratch = Path(tempfile.mkdtemp(prefix="course-grade-", dir=root))
+        self._scratch.chmod(0o777)  # the kernel may run as another user in the sandbox
+        self._harness = self._scratch / f"{PROBE_MODULE}.py"
+        shutil.copyfile(HARNESS_FILE, self._harness)
+        self._harness.chmod(0o644)
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        test = None
+        if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+            test = hidden_test_for_grade_id(cell.metadata.nbgrader.get("grade_id", ""))
+        if test is not None:
+            self._grade_cell(cell, test, index)
+            return cell, self.resources
+        if self._kernel_lost:
+            cell.outputs = [_error("KernelLost", self._kernel_lost)]
+            return cell, self.resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except Exception as error:  # a dead kernel must not stop the notebook
+            self._kernel_lost = f"the kernel stopped in cell {index} ({type(error).__name__})"
+            cell.outputs = [_error(type(error).__name__, self._kernel_lost)]
+            return cell, self.resources
+
+    def _grade_cell(self, cell, test: HiddenTest, index: int) -> None:
+        points = float(cell.metadata.nbgrader.get("points", 0))
+        cases = test.cases(self._seed)
+        inputs_path = self._scratch / f"cell{index}-inputs.npz"
+        outputs_path = self._scratch / f"cell{index}-outputs.npz"
+        verdict.write_inputs(test, cases, inputs_path)
+        inputs_path.chmod(0o644)
+        note = ""
+        if self._kernel_lost:
+            note = f"Not run: {self._kernel_lost}."
+        else:
+            probe = copy.deepcopy(cell)
+            probe.source = probe_code(self._harness, inputs_path, outputs_path)
+            probe.outputs = []
+            saved_timeout = self.timeout
+            self.timeout = int(self.probe_timeout)
+            try:
+                self.execute_cell(probe, index, store_history=False)
+            except Exception as error:
+                self._kernel_lost = f"the kernel stopped while grading {test.spec.name}"
+                note = f"Not finished: {self._kernel_lost} ({type(error).__name__})."
+            finally:
+                self.timeout = saved_timeout
+                self.nb.cells[index] = cell  # nbclient stores the cell it ran: put ours back
+            if not note and any(out.get("ename") == "CellTimeoutError" for out in probe.outputs):
+                note = f"Not finished: the test ran out of time ({self.probe_timeout:g} s)."
+        result = verdict.judge(test, cases, outputs_path, points, note)
+        for path in (inputs_path, outputs_path, Path(str(outputs_path) + ".json")):
+            path.unlink(missing_ok=True)
+        cell.outputs = [
+            new_output("stream", name="stdout", text=result.message() + "\n"),
+            new_output(
+                "execute_result",
+                data={"text/plain": f"{result.score:g}"},
+                execution_count=None,
+            ),
+        ]
+        cell.metadata.setdefault("course", {})["verdict"] = {
+            "function": result.function,
+            "score": result.score,
+            "points": result.points,
+            "outputs": {
+                v.output.name: {
+                    "passed": v.passed,
+                    "error": v.error if v.error != float("inf") else None,
+                    "problem": v.problem,
+                    "where": v.where,
+                }
+                for v in result.outputs
+            },
+        }
+
+
+def _error(name: str, message: str):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])

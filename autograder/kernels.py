@@ -1,0 +1,47 @@
+"""The kernel that runs students' notebooks while grading.
+
+Its Python is the course's second environment (.venv-kernel: NumPy,
+Matplotlib, ipykernel), which has neither the solutions package nor the
+grader, so a submission cannot import the references. The kernelspec is
+written into the course directory and found through JUPYTER_PATH.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+KERNEL_NAME = "course-student"
+REPOSITORY = Path(__file__).resolve().parent.parent
+DEFAULT_KERNEL_PYTHON = REPOSITORY / ".venv-kernel" / "bin" / "python"
+
+
+def kernel_python() -> Path:
+    """The student kernel's interpreter: $COURSE_KERNEL_PYTHON or .venv-kernel."""
+    configured = os.environ.get("COURSE_KERNEL_PYTHON")
+    path = Path(configured) if configured else DEFAULT_KERNEL_PYTHON
+    if not path.exists():
+        raise FileNotFoundError(
+            f"the grading kernel's Python {path} does not exist: run `make venv` "
+            "(or set COURSE_KERNEL_PYTHON to a Python with numpy, matplotlib and ipykernel)"
+        )
+    return path
+
+
+def install_kernelspec(course_dir: Path) -> Path:
+    """Write the course-student kernelspec under <course>/.jupyter/kernels and
+    put that folder first on JUPYTER_PATH for this process and its children."""
+    data_dir = Path(course_dir).resolve() / ".jupyter"
+    spec_dir = data_dir / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [str(kernel_python()), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (course grading)",
+        "language": "python",
+        "env": {"MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1"},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    paths = [str(data_dir), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return spec_dir

@@ -1,0 +1,47 @@
+"""nbgrader configuration of the course directory.
+
+Every stock `nbgrader` command works here (run it from this folder); the
+`course` command adds the steps around them. The one change to nbgrader's
+pipeline: autograding executes notebooks with TrustedExecute, which judges
+grade cells outside the student's kernel (see autograder/grading/).
+"""
+
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from autograder.grading.preprocessor import TrustedExecute
+
+c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
+
+here = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(here)
+c.CourseDirectory.course_id = "rnn-gradients"
+c.CourseDirectory.db_url = f"sqlite:///{here / 'gradebook.db'}"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+
+c.Autograde.autograde_preprocessors = [
+    TrustedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.TrustedExecute.course_directory = str(here)
+# The student's notebook runs in the kernel "course-student": NumPy and
+# Matplotlib, without the solutions package (see autograder/kernels.py).
+c.TrustedExecute.kernel_name = "course-student"
+c.TrustedExecute.timeout = 60
+c.TrustedExecute.probe_timeout = 60
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.LimitOutput.max_lines = 200
