@@ -20,9 +20,11 @@ only thing that crosses back is numbers in a file, judged here.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -30,6 +32,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Integer, Unicode
 
+from autograder import __version__
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.grading import verdict
 from autograder.grading.seed import load_or_create_seed
@@ -94,10 +97,13 @@ class TrustedExecute(Execute):
         self._harness = self._scratch / f"{PROBE_MODULE}.py"
         shutil.copyfile(HARNESS_FILE, self._harness)
         self._harness.chmod(0o644)
+        self._verdicts = []
         try:
-            return super().preprocess(nb, resources, km)
+            result = super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(self._scratch, ignore_errors=True)
+        record_results(Path(self.course_directory), resources or {}, self._verdicts)
+        return result
 
     def preprocess_cell(self, cell, resources, index):
         test = None
@@ -153,20 +159,51 @@ class TrustedExecute(Execute):
                 execution_count=None,
             ),
         ]
-        cell.metadata.setdefault("course", {})["verdict"] = {
-            "function": result.function,
-            "score": result.score,
-            "points": result.points,
-            "outputs": {
-                v.output.name: {
-                    "passed": v.passed,
-                    "error": v.error if v.error != float("inf") else None,
-                    "problem": v.problem,
-                    "where": v.where,
-                }
-                for v in result.outputs
-            },
-        }
+        self._verdicts.append(
+            {
+                "function": result.function,
+                "score": result.score,
+                "points": result.points,
+                "outputs": {
+                    v.output.name: {
+                        "passed": v.passed,
+                        "error": v.error if v.error != float("inf") else None,
+                        "problem": v.problem,
+                        "where": v.where,
+                    }
+                    for v in result.outputs
+                },
+                "grade_id": cell.metadata.nbgrader.get("grade_id"),
+                "message": result.message(),
+            }
+        )
+
+
+def record_results(course_dir: Path, resources: dict, verdicts: list[dict]) -> None:
+    """Write the verdicts of one graded notebook to
+    <course>/results/<assignment>/<student>/<notebook>.json, with what makes
+    the grade traceable: the submitted file's SHA-256, the grader's version
+    and the time. Regrading overwrites the record; nothing else is touched."""
+    info = resources.get("nbgrader") or {}
+    student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
+    if not (student and assignment and notebook):
+        return  # run outside nbgrader (e.g. in a test): nothing to file
+    submitted = course_dir / "submitted" / student / assignment / f"{notebook}.ipynb"
+    digest = hashlib.sha256(submitted.read_bytes()).hexdigest() if submitted.exists() else None
+    record = {
+        "student": student,
+        "assignment": assignment,
+        "notebook": notebook,
+        "submission_sha256": digest,
+        "grader_version": __version__,
+        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tests": verdicts,
+    }
+    folder = course_dir / "results" / assignment / student
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{notebook}.json.tmp"
+    temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    temporary.replace(folder / f"{notebook}.json")  # atomic: a reader never sees half a file
 
 
 def _error(name: str, message: str):

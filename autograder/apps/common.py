@@ -1,0 +1,44 @@
+"""What every subcommand shares: the course options and error reporting."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR, DEFAULT_COURSE_DIR, Course, open_course
+
+console = Console(stderr=True, highlight=False)
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported in one line, exit code 2."""
+
+
+def add_course_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=DEFAULT_COURSE_DIR,
+        help=f"course directory holding nbgrader_config.py (default: {DEFAULT_COURSE_DIR})",
+    )
+    parser.add_argument(
+        "--assignments",
+        type=Path,
+        default=DEFAULT_ASSIGNMENTS_DIR,
+        help=f"folder of the assignments' text sources (default: {DEFAULT_ASSIGNMENTS_DIR})",
+    )
+
+
+def course_from(args: argparse.Namespace) -> Course:
+    try:
+        return open_course(args.course, args.assignments)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+
+
+def released_assignments(course: Course) -> list[str]:
+    """Assignments that have a release folder, sorted."""
+    release = course.folder("release")
+    return sorted(p.name for p in release.iterdir() if p.is_dir()) if release.exists() else []

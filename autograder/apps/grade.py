@@ -1,0 +1,107 @@
+"""`course grade`: import a folder of submissions and autograde them."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from autograder.apps.common import UsageError, console, course_from, released_assignments
+from autograder.coursedir import nbgrader_api
+from autograder.intake.collect import Rejection, collect, place
+
+HELP = "import a folder of submissions and autograde them"
+EXAMPLE = """example:
+  course grade a2_rnn ~/Downloads/a2_rnn_submissions
+The folder may be nbgrader's layout (<student>/a2_rnn/a2_rnn.ipynb) or what a
+learning-management system exports: notebooks or zips named with the student
+id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip). Every submission is graded in turn
+with a progress bar; one that cannot be read or graded is listed with its
+reason at the end and never stops the others.
+Exit code: 0 when every submission was graded, 1 when some were rejected,
+2 on bad arguments."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", help="assignment id, e.g. a2_rnn")
+    parser.add_argument("submissions", type=Path, help="folder of submissions")
+
+
+def run(args: argparse.Namespace) -> int:
+    course = course_from(args)
+    released = released_assignments(course)
+    if args.assignment not in released:
+        raise UsageError(
+            f"assignment {args.assignment!r} has not been released: run `course release "
+            f"{args.assignment}` first (released: {', '.join(released) or 'none'})"
+        )
+    api = nbgrader_api(course)
+    with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
+        try:
+            submissions, rejections = collect(args.submissions, args.assignment, Path(scratch))
+        except FileNotFoundError as error:
+            raise UsageError(str(error)) from None
+        placed = []
+        for submission in submissions:
+            try:
+                place(submission, course.folder("submitted"))
+                placed.append(submission)
+            except OSError as error:
+                rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))
+    scores: dict[str, tuple[float, float]] = {}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"grading {args.assignment}", total=len(placed))
+        for submission in placed:
+            progress.update(task, description=f"grading {submission.student}")
+            try:
+                result = api.autograde(
+                    args.assignment, submission.student, force=True, create=True
+                )
+            except Exception as error:  # nbgrader itself failed: report, keep going
+                result = {"success": False, "error": f"{type(error).__name__}: {error}"}
+            if result["success"]:
+                scores[submission.student] = _score(api, args.assignment, submission.student)
+            else:
+                reason = _last_line(result.get("error") or result.get("log") or "unknown error")
+                rejections.append(Rejection(submission.origin, f"autograding failed: {reason}"))
+            progress.advance(task)
+    _summary(args.assignment, scores, rejections)
+    return 1 if rejections else 0
+
+
+def _score(api, assignment: str, student: str) -> tuple[float, float]:
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return (0.0, 0.0)
+        return (submission.score, submission.max_score)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    meaningful = [line for line in lines if "Please see the" not in line]
+    return (meaningful or lines or ["unknown error"])[-1][:300]
+
+
+def _summary(assignment, scores, rejections) -> None:
+    table = Table(title=f"{assignment}: {len(scores)} graded, {len(rejections)} rejected")
+    table.add_column("student")
+    table.add_column("score", justify="right")
+    for student, (score, max_score) in sorted(scores.items()):
+        table.add_row(student, f"{score:g} / {max_score:g}")
+    console.print(table)
+    for rejection in rejections:
+        console.print(f"[yellow]rejected[/yellow] {rejection.origin.name}: {rejection.reason}")

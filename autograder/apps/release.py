@@ -1,0 +1,56 @@
+"""`course release`: generate the student versions of the assignments."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+from autograder.apps.common import UsageError, console, course_from
+from autograder.authoring.course_source import assignment_ids, build_course_source
+from autograder.authoring.source_notebook import SourceError
+from autograder.coursedir import nbgrader_api
+
+HELP = "generate the student versions (nbgrader's release/) of all or named assignments"
+EXAMPLE = """example:
+  course release                 # every assignment in assignments/
+  course release a2_rnn          # just one
+Writes course/source/<id>/ (from assignments/<id>/<id>.md), course/release/<id>/
+(stubs instead of solutions, no hidden tests) and course/downloads/<id>.zip,
+which the book's assignments page links to."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+
+
+def run(args: argparse.Namespace) -> int:
+    course = course_from(args)
+    known = assignment_ids(course.assignments)
+    chosen = args.assignment or known
+    unknown = [a for a in chosen if a not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown assignment(s): {', '.join(unknown)}; known: {', '.join(known) or 'none'}"
+        )
+    api = nbgrader_api(course)
+    failed = 0
+    for assignment in chosen:
+        try:
+            build_course_source(course.assignments, course.root, assignment)
+        except SourceError as error:
+            console.print(f"[red]release {assignment}: {error}[/red]")
+            failed += 1
+            continue
+        result = api.generate_assignment(assignment, force=True)
+        if not result["success"]:
+            console.print(f"[red]release {assignment}: nbgrader failed[/red]\n{result['log']}")
+            failed += 1
+            continue
+        course.downloads.mkdir(parents=True, exist_ok=True)
+        archive = shutil.make_archive(
+            str(course.downloads / assignment), "zip", course.folder("release"), assignment
+        )
+        console.print(
+            f"released {assignment}: {course.folder('release') / assignment} ({archive})"
+        )
+    return 1 if failed else 0

@@ -1,0 +1,64 @@
+"""The instructor's command line: `course <subcommand>`.
+
+Every subcommand is a module of autograder.apps with HELP, EXAMPLE,
+configure(parser) and run(args) -> exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from autograder.apps import common, export, feedback, grade, release, report
+
+SUBCOMMANDS = {
+    "release": release,
+    "grade": grade,
+    "feedback": feedback,
+    "export": export,
+    "report": report,
+}
+
+DESCRIPTION = """Release, grade and report the course's assignments (on top of nbgrader).
+
+A term in four commands:
+  course release                         # student notebooks -> course/release/, downloads/
+  course grade a1_softmax submissions/   # import and autograde a folder of submissions
+  course feedback a1_softmax             # per-student HTML in course/feedback/
+  course export --to grades.csv && course report --to report.html
+Every stock nbgrader command also works from the course/ folder."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in SUBCOMMANDS.items():
+        sub = subparsers.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=module.EXAMPLE,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        common.add_course_options(sub)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except common.UsageError as error:
+        common.console.print(f"[red]course {args.command}: {error}[/red]")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

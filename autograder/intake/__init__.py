@@ -1,0 +1,1 @@
+"""Bringing submissions into nbgrader's submitted/ layout."""
