@@ -129,6 +129,7 @@ def judge(
                 _keep_worst(worst, where, verdict, test.describe(case))
             continue
         references = test.reference(inputs, test.step(case))
+        case_passed = True
         for output, reference in zip(spec.outputs, references, strict=True):
             key = f"{case}/{output.name}"
             value = arrays.get(key)
@@ -145,6 +146,12 @@ def judge(
                 verdict = checks.compare(output, value, reference, tolerance)
                 if output.name == "x_after_call" and not verdict.passed and not verdict.problem:
                     verdict.problem = "numerical_gradient changed its input array x"
+                if output.name == "x_after_call" and verdict.passed and not case_passed:
+                    # Leaving x alone earns nothing unless the gradient is right too.
+                    verdict = checks.OutputVerdict(
+                        output, math.inf, 0.0, False, problem="not credited: grad is wrong"
+                    )
+            case_passed = case_passed and verdict.passed
             _keep_worst(worst, where, verdict, test.describe(case))
     verdicts = [worst[output.name] for output in spec.outputs]
     share = points / len(verdicts)

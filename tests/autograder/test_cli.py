@@ -1,0 +1,220 @@
+"""The instructor's command line end to end, through its real entry point,
+on a small class of generated submissions graded by nbgrader with a real
+kernel and gradebook."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.cli import main
+from autograder.coursedir import open_course
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = "a1_softmax"
+
+ATTACK_PRELUDE = {
+    # Rebind NumPy's and the checker's comparisons so that everything "matches".
+    "monkeypatch_numpy": (
+        "import numpy as np, numpy.testing, course_checks\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "course_checks.compare = lambda *a, **k: None\n"
+        "course_checks.relative_error = lambda *a, **k: 0.0\n"
+    ),
+    # Swallow every exception the stubs raise.
+    "swallow_exceptions": (
+        "ip = get_ipython()\n"
+        "ip.set_custom_exc((BaseException,), lambda *a, **k: None)\n"
+        "ip.showtraceback = lambda *a, **k: None\n"
+    ),
+    # Reach for the reference implementations.
+    "import_solutions": (
+        "try:\n"
+        "    from solutions.softmax import softmax, softmax_jacobian, softmax_cross_entropy\n"
+        "    from solutions.gradcheck import rel_error, numerical_gradient\n"
+        "except ImportError:\n"
+        "    pass\n"
+    ),
+    # Replace the module the probe loads by a fake.
+    "patch_sys_modules": (
+        "import sys, types\n"
+        "fake = types.ModuleType('course_grading_probe')\n"
+        "fake.run_probe = lambda *a, **k: None\n"
+        "sys.modules['course_grading_probe'] = fake\n"
+    ),
+}
+
+ALWAYS_EQUAL = (
+    "class AlwaysEqual(float):\n"
+    "    def __eq__(self, other): return True\n"
+    "    def __array__(self, *a, **k): raise TypeError('no')\n"
+    "class Anything:\n"
+    "    def __eq__(self, other): return True\n"
+    "    def __getitem__(self, key): return self\n"
+    "    def __iter__(self): return iter([Anything()] * 7)\n"
+)
+
+
+def _solution_functions(notebook) -> list[tuple[int, str]]:
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+            match = re.search(r"^def (\w+)\(", cell.source, re.MULTILINE)
+            if match:
+                found.append((index, match.group(1)))
+    return found
+
+
+def _write(notebook, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture(scope="module")
+def graded_class(released_course, tmp_path_factory):
+    """Grade a class of submissions in the flat layout an LMS exports."""
+    folder = tmp_path_factory.mktemp("submissions")
+    source = nbformat.read(released_course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    release = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    _write(source, folder / f"honest_{ASSIGNMENT}.ipynb")
+    _write(release, folder / f"blank_{ASSIGNMENT}.ipynb")
+    for name, code in ATTACK_PRELUDE.items():
+        attacked = nbformat.read(
+            released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4
+        )
+        attacked.cells.insert(1, nbformat.v4.new_code_cell(code))
+        _write(attacked, folder / f"{name.replace('_', '')}_{ASSIGNMENT}.ipynb")
+    always = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    for index, function in _solution_functions(always):
+        always.cells[index].source = (
+            ALWAYS_EQUAL + f"def {function}(*args, **kwargs):\n    return Anything()\n"
+        )
+    _write(always, folder / f"alwaysequal_{ASSIGNMENT}.ipynb")
+    # An honest submission zipped inside extra folders, and a broken file.
+    with zipfile.ZipFile(folder / f"{ASSIGNMENT} - zipped.zip", "w") as archive:
+        archive.writestr("Downloads/work/a1.ipynb", nbformat.writes(source))
+    (folder / f"broken_{ASSIGNMENT}.ipynb").write_text("{not json", encoding="utf-8")
+    exit_code = main(["grade", ASSIGNMENT, str(folder), "--course", str(released_course)])
+    return exit_code
+
+
+def _scores(course_root: Path) -> dict[str, float]:
+    api_db = f"sqlite:///{course_root / 'gradebook.db'}"
+    with Gradebook(api_db, "rnn-gradients") as gradebook:
+        return {
+            submission.student.id: submission.score
+            for submission in gradebook.assignment_submissions(ASSIGNMENT)
+        }
+
+
+def test_grade_reports_the_broken_file_and_finishes_the_batch(graded_class):
+    """Does one unreadable file give exit code 1 while every other student is graded?"""
+    assert graded_class == 1
+
+
+def test_honest_work_earns_full_marks_and_the_release_zero(released_course, graded_class):
+    """Do the instructor's solutions score full marks and the untouched release zero?"""
+    scores = _scores(released_course)
+    max_score = _max_score(released_course)
+    assert scores["honest"] == max_score > 0
+    assert scores["zipped"] == max_score
+    assert scores["blank"] == 0
+
+
+@pytest.mark.parametrize(
+    "student",
+    ["monkeypatchnumpy", "swallowexceptions", "importsolutions", "patchsysmodules", "alwaysequal"],
+)
+def test_cheating_earns_nothing(released_course, graded_class, student):
+    """Does each integrity attack on the kernel score zero?"""
+    assert _scores(released_course)[student] == 0
+
+
+def _max_score(course_root: Path) -> float:
+    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}", "rnn-gradients") as gradebook:
+        return gradebook.find_assignment(ASSIGNMENT).max_score
+
+
+def test_results_are_traceable(released_course, graded_class):
+    """Does a graded notebook leave a record of its file's hash, grader version and time?"""
+    path = released_course / "results" / ASSIGNMENT / "honest" / f"{ASSIGNMENT}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert re.fullmatch(r"[0-9a-f]{64}", record["submission_sha256"])
+    assert record["grader_version"]
+    assert record["graded_at"]
+    assert all(test["score"] == test["points"] for test in record["tests"])
+
+
+def test_feedback_export_and_report(released_course, graded_class, tmp_path):
+    """Do feedback, export and report write what an instructor opens next?"""
+    assert main(["feedback", ASSIGNMENT, "--course", str(released_course)]) == 0
+    feedback = released_course / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    text = feedback.read_text(encoding="utf-8")
+    assert "Hidden test of" in text and "FAIL" in text
+    grades = tmp_path / "grades.csv"
+    assert main(["export", "--to", str(grades), "--course", str(released_course)]) == 0
+    rows = list(csv.DictReader(grades.open(encoding="utf-8")))
+    assert {"student_id", "score", "max_score"} <= set(rows[0])
+    assert any(column.startswith(f"{ASSIGNMENT}:test_") for column in rows[0])
+    report = tmp_path / "report.html"
+    assert main(["report", "--to", str(report), "--course", str(released_course)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') >= 2
+    assert "Most frequent failures" in html
+
+
+def test_release_contains_no_solution_and_no_hidden_test(released_course):
+    """Does the student release hold stubs, and neither solution code nor hidden tests?"""
+    course = open_course(released_course)
+    for assignment in sorted(p.name for p in course.folder("release").iterdir() if p.is_dir()):
+        release = course.folder("release") / assignment
+        text = "\n".join(p.read_text(encoding="utf-8") for p in release.rglob("*.ipynb"))
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        assert "NotImplementedError" in text
+        source = nbformat.read(course.folder("source") / assignment / f"{assignment}.ipynb", 4)
+        for cell in source.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+                body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+                for line in body.strip().splitlines():
+                    if len(line.strip()) > 25:
+                        assert line.strip() not in text, (assignment, line)
+        assert (course.downloads / f"{assignment}.zip").exists()
+
+
+def test_bad_arguments_exit_with_code_2(released_course):
+    """Does the real entry point reject an unknown assignment with exit code 2 and a reason?"""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "grade",
+            "no_such",
+            ".",
+            "--course",
+            str(released_course),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "has not been released" in result.stderr
+    help_text = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "example:" in help_text
