@@ -40,10 +40,12 @@ venv: $(INSTALLED) $(KERNEL_INSTALLED)
 
 system-deps: $(SYSTEM_INSTALLED)
 
+# The book links the released assignments, so they are released first.
 book: venv
-	$(BIN)/python -m autograder.book_build
+	$(BIN)/course release
+	bash scripts/build-book.sh
 
-test: venv system-deps lint
+test: venv system-deps lint book
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

@@ -45,3 +45,5 @@ c.TrustedExecute.probe_timeout = 60
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.LimitOutput.max_lines = 200
+# A test cell deleted from a submission is put back and graded.
+c.OverwriteCells.add_missing_cells = True

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from autograder.apps.common import UsageError, console, course_from, released_assignments
 from autograder.coursedir import nbgrader_api
-from autograder.intake.collect import Rejection, collect, place
+from autograder.grading import ledger
+from autograder.intake.collect import Rejection, collect, file_digest, place
 
 HELP = "import a folder of submissions and autograde them"
 EXAMPLE = """example:
@@ -22,6 +23,11 @@ learning-management system exports: notebooks or zips named with the student
 id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip). Every submission is graded in turn
 with a progress bar; one that cannot be read or graded is listed with its
 reason at the end and never stops the others.
+A batch can be stopped at any moment (even killed) and run again: a
+submission already graded from the same file (same SHA-256) is skipped, so
+nothing is lost and nothing is graded twice; --regrade grades them anew.
+--student limits the batch to some students and leaves every other grade as
+it was.
 Exit code: 0 when every submission was graded, 1 when some were rejected,
 2 on bad arguments."""
 
@@ -29,6 +35,18 @@ Exit code: 0 when every submission was graded, 1 when some were rejected,
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("assignment", help="assignment id, e.g. a2_rnn")
     parser.add_argument("submissions", type=Path, help="folder of submissions")
+    parser.add_argument(
+        "--student",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="grade only this student (repeat for several); the others are left as they are",
+    )
+    parser.add_argument(
+        "--regrade",
+        action="store_true",
+        help="grade again submissions already graded from the same file",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,13 +63,24 @@ def run(args: argparse.Namespace) -> int:
             submissions, rejections = collect(args.submissions, args.assignment, Path(scratch))
         except FileNotFoundError as error:
             raise UsageError(str(error)) from None
+        if args.student:
+            submissions = [s for s in submissions if s.student in args.student]
         placed = []
+        skipped = 0
         for submission in submissions:
+            digest = file_digest(submission.notebook)
+            if not args.regrade and ledger.already_graded(
+                course, args.assignment, submission.student, digest
+            ):
+                skipped += 1
+                continue
             try:
                 place(submission, course.folder("submitted"))
-                placed.append(submission)
+                placed.append((submission, digest))
             except OSError as error:
                 rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))
+    if skipped:
+        console.print(f"{skipped} submission(s) already graded from the same file: skipped")
     scores: dict[str, tuple[float, float]] = {}
     columns = (
         TextColumn("{task.description}"),
@@ -63,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(f"grading {args.assignment}", total=len(placed))
-        for submission in placed:
+        for submission, digest in placed:
             progress.update(task, description=f"grading {submission.student}")
             try:
                 result = api.autograde(
@@ -73,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 result = {"success": False, "error": f"{type(error).__name__}: {error}"}
             if result["success"]:
                 scores[submission.student] = _score(api, args.assignment, submission.student)
+                ledger.mark_graded(course, args.assignment, submission.student, digest)
             else:
                 reason = _last_line(result.get("error") or result.get("log") or "unknown error")
                 rejections.append(Rejection(submission.origin, f"autograding failed: {reason}"))

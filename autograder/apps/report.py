@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 from autograder.apps.common import console, course_from
 from autograder.apps.export import grade_rows
 from autograder.coursedir import nbgrader_api
+from autograder.grading.ledger import LEDGER_NAME
 
 HELP = "write an HTML report of the class's results with plots"
 EXAMPLE = """example:
@@ -36,6 +37,8 @@ def load_results(results_dir: Path) -> list[dict]:
     """Every verdict record under course/results (one per graded notebook)."""
     records = []
     for path in sorted(Path(results_dir).glob("*/*/*.json")):
+        if path.name == LEDGER_NAME:
+            continue
         try:
             records.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as error:

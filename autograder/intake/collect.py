@@ -16,6 +16,7 @@ reason; it never stops the others.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -180,6 +181,11 @@ def _pick_notebook(folder: Path, assignment: str) -> Path | str:
         return "no notebook (.ipynb) inside"
     names = ", ".join(sorted(p.name for p in candidates)[:5])
     return f"several notebooks and none named {assignment}.ipynb: {names}"
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, hex."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def place(submission: Submission, submitted_dir: Path) -> Path:

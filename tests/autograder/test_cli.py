@@ -218,3 +218,30 @@ def test_bad_arguments_exit_with_code_2(released_course):
         check=True,
     ).stdout
     assert "example:" in help_text
+
+
+def test_a_second_run_skips_what_is_graded_and_regrading_one_student_leaves_the_rest(
+    released_course, graded_class, tmp_path
+):
+    """Does rerunning a batch grade nothing twice, and --student touch only that student?"""
+    before = _scores(released_course)
+    folder = tmp_path / "again"
+    folder.mkdir()
+    source = nbformat.read(released_course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    release = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    _write(source, folder / f"honest_{ASSIGNMENT}.ipynb")
+    _write(source, folder / f"blank_{ASSIGNMENT}.ipynb")  # blank resubmits a finished notebook
+    _write(release, folder / f"other_{ASSIGNMENT}.ipynb")
+    stamp = (released_course / "results" / ASSIGNMENT / "honest" / "graded.json").stat().st_mtime
+    args = ["grade", ASSIGNMENT, str(folder), "--course", str(released_course)]
+    assert main([*args, "--student", "blank"]) == 0
+    after = _scores(released_course)
+    assert after["blank"] == _max_score(released_course)
+    assert "other" not in after
+    assert {k: v for k, v in after.items() if k != "blank"} == {
+        k: v for k, v in before.items() if k != "blank"
+    }
+    assert main(args) == 0  # honest is skipped (same file), other is graded
+    honest_ledger = released_course / "results" / ASSIGNMENT / "honest" / "graded.json"
+    assert honest_ledger.stat().st_mtime == stamp
+    assert _scores(released_course)["other"] == 0
