@@ -451,7 +451,7 @@ class OutputVerdict:
         if not self.passed and self.output.equation:
             page, label = self.output.equation
             text += (
-                f"\n        see equation ({label}): {BOOK_URL}/book/{page}.html#equation-{label}"
+                f"\n        see equation ({label}): {BOOK_URL}/book/{page}.html#equation-{label.lower()}"
             )
         return text
 
