@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the course book into _build/html (what `make book` runs).
+#
+#   bash scripts/build-book.sh            # the book at the repository root
+#   bash scripts/build-book.sh DIR        # another book (the tests build throwaway ones)
+#
+# Every Sphinx warning fails the build (-W); --keep-going lists them all
+# before failing rather than stopping at the first; -n also reports every
+# reference that points nowhere. --all re-reads every page on every build, so
+# a warning in an unchanged page is reported again instead of being
+# forgotten after the first run; executed outputs still come from the
+# jupyter cache, so this costs seconds, not a re-execution.
+# A cell that raises fails the build through execute.raise_on_error in
+# _config.yml.
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source_dir="${1:-$repo_root}"
+jupyter_book="$repo_root/.venv/bin/jupyter-book"
+if [ ! -x "$jupyter_book" ]; then
+    echo "build-book: $jupyter_book is missing; run 'make venv' first" >&2
+    exit 1
+fi
+# Matplotlib keeps its font cache out of the user's home, so a first build
+# on a fresh machine behaves like every later one.
+export MPLCONFIGDIR="$source_dir/_build/.matplotlib"
+mkdir -p "$MPLCONFIGDIR"
+start=$SECONDS
+"$jupyter_book" build "$source_dir" --builder html --all \
+    --warningiserror --nitpick --keep-going
+echo "build-book: built $source_dir/_build/html in $((SECONDS - start)) s"
