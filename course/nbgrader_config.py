@@ -47,3 +47,12 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.LimitOutput.max_lines = 200
 # A test cell deleted from a submission is put back and graded.
 c.OverwriteCells.add_missing_cells = True
+
+# Student kernels run in a bubblewrap sandbox (autograder/sandbox/): no
+# network, no access to the course directory, writes only to a scratch
+# folder, and these limits per notebook.
+c.SandboxedKernelManager.memory_limit = 2 * 1024**3  # bytes of address space
+c.SandboxedKernelManager.cpu_time_limit = 600  # CPU seconds
+c.SandboxedKernelManager.process_limit = 64
+c.SandboxedKernelManager.file_size_limit = 64 * 1024**2  # bytes per written file
+c.SandboxedKernelManager.notebook_timeout = 900  # wall-clock seconds per notebook

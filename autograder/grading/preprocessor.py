@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from autograder import __version__
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.grading import verdict
 from autograder.grading.seed import load_or_create_seed
+from autograder.sandbox import SandboxedKernelManager
 
 HARNESS_FILE = Path(__file__).resolve().parent.parent / "harness" / "checks.py"
 PROBE_MODULE = "course_grading_probe"
@@ -85,6 +87,18 @@ class TrustedExecute(Execute):
         60.0, help="Seconds the probe of one grade cell may take before it scores zero."
     ).tag(config=True)
 
+    def __init__(self, *args, **kwargs):
+        # nbgrader's Execute defaults to a plain AsyncKernelManager; ours runs
+        # the kernel in the sandbox (with a loud warning where there is none).
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    def create_kernel_manager(self):
+        manager = super().create_kernel_manager()
+        if manager.has_trait("scratch_dir"):
+            manager.scratch_dir = str(self._scratch)
+        return manager
+
     def preprocess(self, nb, resources=None, km=None):
         seed = self.grading_seed
         if seed is None:
@@ -98,12 +112,30 @@ class TrustedExecute(Execute):
         shutil.copyfile(HARNESS_FILE, self._harness)
         self._harness.chmod(0o644)
         self._verdicts = []
+        resources = self._work_in_scratch(resources or {})
         try:
             result = super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(self._scratch, ignore_errors=True)
         record_results(Path(self.course_directory), resources or {}, self._verdicts)
         return result
+
+    def _work_in_scratch(self, resources: dict) -> dict:
+        """Run the notebook in a copy of its folder inside the scratch folder
+        (course_checks.py, data files; not the notebook), so the kernel needs
+        nothing from the course directory and writes only to its scratch."""
+        work = self._scratch / "work"
+        origin = (resources.get("metadata") or {}).get("path")
+        if origin and Path(origin).is_dir():
+            shutil.copytree(origin, work, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
+        else:
+            work.mkdir()
+        for folder, _, files in os.walk(work):
+            Path(folder).chmod(0o777)
+            for name in files:
+                (Path(folder) / name).chmod(0o644)
+        metadata = {**(resources.get("metadata") or {}), "path": str(work)}
+        return {**resources, "metadata": metadata}
 
     def preprocess_cell(self, cell, resources, index):
         test = None

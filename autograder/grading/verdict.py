@@ -142,7 +142,7 @@ def judge(
                     problem="was not returned as a float64 NumPy array",
                 )
             else:
-                tolerance = 0.0 if output.name == "x_after_call" else _tolerance(output)
+                tolerance = 0.0 if output.name == "x_after_call" else tolerance_for(output)
                 verdict = checks.compare(output, value, reference, tolerance)
                 if output.name == "x_after_call" and not verdict.passed and not verdict.problem:
                     verdict.problem = "numerical_gradient changed its input array x"
@@ -159,7 +159,8 @@ def judge(
     return HiddenVerdict(spec.name, verdicts, where, score, points, note)
 
 
-def _tolerance(output: checks.Output) -> float:
+def tolerance_for(output: checks.Output) -> float:
+    """Gradients must match to TOLERANCE, forward values to FORWARD_TOLERANCE."""
     return checks.TOLERANCE if output.backward else checks.FORWARD_TOLERANCE
 
 

@@ -20,6 +20,15 @@ Wiring it into nbgrader (``nbgrader_config.py``)::
     c.SandboxedKernelManager.memory_limit = 2 * 1024**3
     c.SandboxedKernelManager.notebook_timeout = 900
 
+A preprocessor that exchanges files with the kernel through a per-notebook folder
+hands it over by overriding ``create_kernel_manager`` (nbclient calls it before each
+kernel starts)::
+
+    def create_kernel_manager(self):
+        manager = super().create_kernel_manager()
+        manager.scratch_dir = str(self._scratch)
+        return manager
+
 Public API: :class:`SandboxConfig`, :class:`SandboxedKernelManager`,
 :func:`sandbox_available`.
 """

@@ -8,7 +8,7 @@ The sandbox starts from an empty root and gets, in this order:
 * read-only: /usr and the merged-/usr links (/bin, /lib, ...), a handful of files
   from /etc, the kernel's Python (its environment and base Python), any extra
   read-only paths, the launcher script and the notebook's folder;
-* fresh /proc and a minimal /dev; a private, size-capped /tmp;
+* fresh /proc and a minimal /dev; a private, size-capped /tmp and /dev/shm;
 * read-write: the scratch folder and the kernel's runtime folder (connection file,
   IPC sockets, home), each at its host path.
 
@@ -27,7 +27,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from autograder.sandbox.kernel_python import SYSTEM_TREES
+from autograder.sandbox.kernel_python import SYSTEM_TREES, is_within
 
 MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC_FILES = (
@@ -38,17 +38,14 @@ ETC_FILES = (
     "/etc/nsswitch.conf",
     "/etc/passwd",
     "/etc/group",
+    "/etc/fonts",
 )
-"""The dynamic loader's cache, the time zone and user names: nothing else of /etc."""
+"""The dynamic loader's cache, the time zone, user names and fontconfig's setup
+(Matplotlib asks ``fc-list`` for system fonts): nothing else of /etc."""
 
 LAUNCHER_PATH = Path(__file__).with_name("rlimit_launcher.py")
 LAUNCHER_PATH_INSIDE = Path("/run/kernel-sandbox/rlimit_launcher.py")
 PROBE_TMP_BYTES = 1024 * 1024
-
-
-def is_within(path: Path, root: Path) -> bool:
-    """Whether `path` is `root` or lies below it (both absolute, normalised)."""
-    return path == root or root in path.parents
 
 
 def grader_is_root() -> bool:
@@ -95,10 +92,14 @@ class MountPlan:
         self.args += ["--ro-bind", str(source), str(dest)]
 
     def symlink(self, target: str, dest: Path) -> None:
+        """A symbolic link at `dest` pointing to `target`."""
         self._parents(dest)
         self.args += ["--symlink", target, str(dest)]
 
-    def tmpfs(self, dest: Path, *, perms: str, size: int | None = None, readonly=False) -> None:
+    def tmpfs(
+        self, dest: Path, *, perms: str, size: int | None = None, readonly: bool = False
+    ) -> None:
+        """A fresh tmpfs with mode `perms`, of `size` bytes at most, optionally read-only."""
         self._parents(dest)
         self.args += ["--perms", perms]
         if size is not None:
@@ -138,7 +139,8 @@ def namespace_args(as_root: bool) -> list[str]:
 
 
 def system_mounts(plan: MountPlan, tmp_bytes: int) -> None:
-    """/usr, the merged-/usr links, a few /etc files, /proc, /dev and a private /tmp."""
+    """/usr, the merged-/usr links, a few /etc files, /proc, /dev, and a private /tmp
+    and /dev/shm of `tmp_bytes` each."""
     for link in MERGED_USR_LINKS:
         path = Path(link)
         if path.is_symlink():
@@ -151,6 +153,8 @@ def system_mounts(plan: MountPlan, tmp_bytes: int) -> None:
         plan.bind(Path(name), optional=True)
     plan.special("--proc", Path("/proc"))
     plan.special("--dev", Path("/dev"))
+    # multiprocessing's semaphores live in /dev/shm, which --dev leaves root's.
+    plan.tmpfs(Path("/dev/shm"), perms="1777", size=tmp_bytes)
     plan.tmpfs(Path("/tmp"), perms="1777", size=tmp_bytes)
 
 

@@ -2,9 +2,10 @@
 
 Sandboxed::
 
-    bwrap <namespaces> <mounts> --chdir <working dir> --clearenv --setenv ... --
+    bwrap <namespaces> <mounts> --chdir / --clearenv --setenv ... --
         <kernel python> -I -S /run/kernel-sandbox/rlimit_launcher.py <spec>
-            -> (limits set, user dropped) exec <kernel python> -m ipykernel_launcher -f <conn>
+            -> limits set, user dropped, working directory entered, then
+               exec <kernel python> -m ipykernel_launcher -f <connection file>
 
 Unsandboxed (the fallback) is the same without bubblewrap: limits still apply, the
 user stays the grader's.
@@ -21,10 +22,9 @@ from autograder.sandbox.bwrap import (
     bwrap_arguments,
     find_bwrap,
     grader_is_root,
-    is_within,
 )
 from autograder.sandbox.config import SandboxConfig
-from autograder.sandbox.kernel_python import SYSTEM_TREES, KernelPythonLayout
+from autograder.sandbox.kernel_python import SYSTEM_TREES, KernelPythonLayout, is_within
 
 BLAS_THREAD_VARIABLES = (
     "OPENBLAS_NUM_THREADS",

@@ -48,7 +48,8 @@ class KernelPythonLayout:
     hidden_dirs: tuple[Path, ...]
 
 
-def _is_within(path: Path, root: Path) -> bool:
+def is_within(path: Path, root: Path) -> bool:
+    """Whether `path` is `root` or lies below it (both absolute, normalised)."""
     return path == root or root in path.parents
 
 
@@ -56,7 +57,7 @@ def outermost(paths: list[Path]) -> tuple[Path, ...]:
     """The paths that are not inside another of them (or a system tree), in order."""
     kept: list[Path] = []
     for path in sorted(set(paths), key=lambda p: len(p.parts)):
-        if any(_is_within(path, root) for root in (*SYSTEM_TREES, *kept)):
+        if any(is_within(path, root) for root in (*SYSTEM_TREES, *kept)):
             continue
         kept.append(path)
     return tuple(kept)
@@ -89,9 +90,8 @@ def inspect_kernel_python(kernel_python: str) -> KernelPythonLayout:
     candidates = [
         Path(report[key]) for key in ("prefix", "exec_prefix", "base_prefix", "base_exec_prefix")
     ]
+    # A virtual environment's bin/python is usually a symlink into the base Python.
     candidates.append(Path(report["interpreter"]).parent)
-    # A virtual environment's own bin/python may be a symlink into the base Python.
-    candidates.append(Path(os.path.realpath(Path(kernel_python).parent)))
     roots = outermost([path.resolve() for path in candidates])
     on_path = {Path(entry).resolve() for entry in report["path"] if entry}
     hidden = sorted(
@@ -102,5 +102,5 @@ def inspect_kernel_python(kernel_python: str) -> KernelPythonLayout:
         }
     )
     mounted = (*roots, *SYSTEM_TREES)
-    hidden = [path for path in hidden if any(_is_within(path, root) for root in mounted)]
+    hidden = [path for path in hidden if any(is_within(path, root) for root in mounted)]
     return KernelPythonLayout(readonly_roots=roots, hidden_dirs=tuple(hidden))

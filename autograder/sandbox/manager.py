@@ -15,7 +15,8 @@ nbclient (and so nbgrader's Execute) creates its kernel manager as
   the launcher only, after a loud warning;
 * interrupts are sent as messages (``interrupt_request``): the kernel sits in its
   own session inside a PID namespace, out of reach of a signal to bubblewrap's
-  process group.
+  process group; and stopping a kernel by force kills the whole sandbox
+  (:class:`~autograder.sandbox.provisioner.SandboxProvisioner`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import signal
 import sys
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,7 @@ from autograder.sandbox.command import (
 )
 from autograder.sandbox.config import GIB, MIB, NOBODY_ID, SandboxConfig
 from autograder.sandbox.kernel_python import inspect_kernel_python
+from autograder.sandbox.provisioner import SandboxProvisioner, kill_sandbox
 
 logger = logging.getLogger("autograder.sandbox")
 
@@ -138,9 +141,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         "counts all of this user's processes.",
     ).tag(config=True)
 
-    sandbox_gid = Integer(NOBODY_ID, help="Group the kernel runs as when the grader is root.").tag(
-        config=True
-    )
+    sandbox_gid = Integer(
+        NOBODY_ID,
+        help="Group the kernel runs as when the grader is root.",
+    ).tag(config=True)
 
     bwrap = Unicode(
         "bwrap", help="The bubblewrap executable: a name looked up on PATH, or a path."
@@ -176,7 +180,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         "are limited to about 100 bytes.",
     ).tag(config=True)
 
-    _sandbox_spec: KernelSpec | None = None
     _runtime_dir: Path | None = None
     _made_scratch: Path | None = None
     _scratch_owner: tuple[Path, int, int] | None = None
@@ -190,20 +193,19 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @property
     def kernel_spec(self) -> KernelSpec:
-        if self._sandbox_spec is None:
-            self._sandbox_spec = KernelSpec(
-                argv=[
-                    str(self._kernel_python()),
-                    "-m",
-                    "ipykernel_launcher",
-                    "-f",
-                    "{connection_file}",
-                ],
-                display_name="Python 3 (sandboxed grading kernel)",
-                language="python",
-                interrupt_mode="message",
-            )
-        return self._sandbox_spec
+        """ipykernel on the kernel Python, whatever kernel the notebook names."""
+        return KernelSpec(
+            argv=[
+                str(self._kernel_python()),
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+            ],
+            display_name="Python 3 (sandboxed grading kernel)",
+            language="python",
+            interrupt_mode="message",
+        )
 
     @property
     def ipykernel(self) -> bool:
@@ -232,6 +234,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._prepare(kw.get("cwd"))
         assert self.config_in_use is not None
         kw["cwd"] = str(working_dir_of(self.config_in_use))
+        if self.sandboxed and self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = SandboxProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
         return await super()._async_pre_start_kernel(**kw)
 
     def _prepare(self, cwd: str | None) -> None:
@@ -333,9 +340,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._deadline.start()
 
     def _on_deadline(self) -> None:
+        """Runs in the timer's thread: kill without waiting; nbclient notices."""
         provisioner = self.provisioner
-        pgid = getattr(provisioner, "pgid", None)
-        if not pgid:
+        pid = getattr(provisioner, "pid", None)
+        if not pid:
             return
         message = (
             f"the kernel used up its {self.notebook_timeout} s wall-clock budget "
@@ -343,8 +351,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         )
         logger.warning(message)
         print(f"WARNING: {message}", file=sys.stderr, flush=True)
+        if self.sandboxed and kill_sandbox(pid):
+            return
         try:
-            os.killpg(pgid, signal.SIGKILL)
+            os.killpg(getattr(provisioner, "pgid", None) or pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
 

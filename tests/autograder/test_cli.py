@@ -17,7 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.coursedir import open_course
+from autograder.coursedir import REPOSITORY, open_course
 
 pytestmark = pytest.mark.slow
 
@@ -38,14 +38,6 @@ ATTACK_PRELUDE = {
         "ip.set_custom_exc((BaseException,), lambda *a, **k: None)\n"
         "ip.showtraceback = lambda *a, **k: None\n"
     ),
-    # Reach for the reference implementations.
-    "import_solutions": (
-        "try:\n"
-        "    from solutions.softmax import softmax, softmax_jacobian, softmax_cross_entropy\n"
-        "    from solutions.gradcheck import rel_error, numerical_gradient\n"
-        "except ImportError:\n"
-        "    pass\n"
-    ),
     # Replace the module the probe loads by a fake.
     "patch_sys_modules": (
         "import sys, types\n"
@@ -54,6 +46,23 @@ ATTACK_PRELUDE = {
         "sys.modules['course_grading_probe'] = fake\n"
     ),
 }
+
+# Solution cells replaced by an import of the reference implementation,
+# plainly or with the repository put on sys.path first.
+IMPORT_ATTACKS = {
+    "importsolutions": "",
+    "importsolutionsbypath": f"import sys\nsys.path.insert(0, {str(REPOSITORY)!r})\n",
+}
+IMPORT_REFERENCE = (
+    "import importlib\n"
+    "for _module in ('solutions.softmax', 'solutions.gradcheck'):\n"
+    "    try:\n"
+    "        _found = vars(importlib.import_module(_module))\n"
+    "    except ImportError:\n"
+    "        continue\n"
+    "    if {name!r} in _found:\n"
+    "        {name} = _found[{name!r}]\n"
+)
 
 ALWAYS_EQUAL = (
     "class AlwaysEqual(float):\n"
@@ -101,6 +110,13 @@ def graded_class(released_course, tmp_path_factory):
             ALWAYS_EQUAL + f"def {function}(*args, **kwargs):\n    return Anything()\n"
         )
     _write(always, folder / f"alwaysequal_{ASSIGNMENT}.ipynb")
+    for student, prelude in IMPORT_ATTACKS.items():
+        attacked = nbformat.read(
+            released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4
+        )
+        for index, function in _solution_functions(attacked):
+            attacked.cells[index].source = prelude + IMPORT_REFERENCE.format(name=function)
+        _write(attacked, folder / f"{student}_{ASSIGNMENT}.ipynb")
     # An honest submission zipped inside extra folders, and a broken file.
     with zipfile.ZipFile(folder / f"{ASSIGNMENT} - zipped.zip", "w") as archive:
         archive.writestr("Downloads/work/a1.ipynb", nbformat.writes(source))
@@ -134,7 +150,14 @@ def test_honest_work_earns_full_marks_and_the_release_zero(released_course, grad
 
 @pytest.mark.parametrize(
     "student",
-    ["monkeypatchnumpy", "swallowexceptions", "importsolutions", "patchsysmodules", "alwaysequal"],
+    [
+        "monkeypatchnumpy",
+        "swallowexceptions",
+        "importsolutions",
+        "importsolutionsbypath",
+        "patchsysmodules",
+        "alwaysequal",
+    ],
 )
 def test_cheating_earns_nothing(released_course, graded_class, student):
     """Does each integrity attack on the kernel score zero?"""
@@ -183,12 +206,17 @@ def test_release_contains_no_solution_and_no_hidden_test(released_course):
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
         assert "NotImplementedError" in text
         source = nbformat.read(course.folder("source") / assignment / f"{assignment}.ipynb", 4)
+        solution_lines, other_text = set(), []
         for cell in source.cells:
-            if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
-                body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-                for line in body.strip().splitlines():
-                    if len(line.strip()) > 25:
-                        assert line.strip() not in text, (assignment, line)
+            parts = re.split(r"### (?:BEGIN|END) SOLUTION", cell.source)
+            other_text += parts[0::2]  # outside the solution regions
+            solution_lines |= {line.strip() for part in parts[1::2] for line in part.splitlines()}
+        shared = "\n".join(other_text)
+        for line in solution_lines:
+            # A solution line that the release shows, and that no
+            # non-solution code of the source contains, is a leak.
+            if len(line) > 20 and line not in shared:
+                assert line not in text, (assignment, line)
         assert (course.downloads / f"{assignment}.zip").exists()
 
 
