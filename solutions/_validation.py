@@ -153,5 +153,9 @@ def upstream_array(
             f"forward output it is the gradient of), got {array.shape}"
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{func}: {name} must be finite, got NaN or infinite values")
+        count = int(array.size - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(
+            f"{func}: {name} must be finite, got {count} NaN or infinite value(s) in an "
+            f"array of shape {array.shape}"
+        )
     return array

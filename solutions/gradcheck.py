@@ -35,6 +35,11 @@ def _inner(value, df) -> float:
     value = np.asarray(value, dtype=np.float64)
     if df is None:
         return float(np.sum(value))
+    if np.shape(df) != value.shape:
+        raise ValueError(
+            f"df must have the shape of f(x) {value.shape} (it is the upstream gradient "
+            f"of f's output), got {np.shape(df)}"
+        )
     return float(np.sum(value * df))
 
 
@@ -117,8 +122,8 @@ def directional_error(
 
     Returns
     -------
-    The largest relative error over the directions, as :func:`rel_error`
-    measures it for the two scalars.
+    The largest error over the directions, |<grad, v> - numeric| divided by
+    max(1e-8, ||grad|| + |numeric|).
     """
     point = _as_float64_copy(x)
     grad = np.asarray(grad, dtype=np.float64)
@@ -133,7 +138,11 @@ def directional_error(
         v /= max(np.linalg.norm(v), 1e-300)
         numeric = (_inner(f(point + h * v), df) - _inner(f(point - h * v), df)) / (2.0 * h)
         analytic = float(np.sum(grad * v))
-        worst = max(worst, rel_error(np.array(analytic), np.array(numeric)))
+        # |<grad, v>| <= ||grad|| for a unit v: measuring the difference against
+        # ||grad|| keeps a direction nearly orthogonal to grad from making a
+        # right gradient look wrong.
+        scale = max(1e-8, float(np.linalg.norm(grad)) + abs(numeric))
+        worst = max(worst, abs(analytic - numeric) / scale)
     return worst
 
 

@@ -89,7 +89,13 @@ def split_gates(stacked: np.ndarray, axis: int = 0) -> dict[str, np.ndarray]:
     pre-activations (N, 4H). Returns {"i": ..., "f": ..., "g": ..., "o": ...}
     (views, not copies).
     """
-    blocks = np.split(np.asarray(stacked), 4, axis=axis)
+    stacked = np.asarray(stacked)
+    if stacked.ndim == 0 or stacked.shape[axis] % 4:
+        raise ValueError(
+            f"split_gates: stacked must have a length divisible by 4 (4H, the blocks i, f, g, "
+            f"o) on axis {axis}, got shape {stacked.shape}"
+        )
+    blocks = np.split(stacked, 4, axis=axis)
     return dict(zip(GATE_ORDER, blocks, strict=True))
 
 
