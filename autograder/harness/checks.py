@@ -320,6 +320,8 @@ def make_inputs(
         elif name in spec.masks:
             mask = rng.random(shape) < 0.75
             mask.reshape(-1)[0] = True  # at least one step counts
+            if mask.size > 1:
+                mask.reshape(-1)[-1] = False  # and one does not, so an ignored mask shows
             inputs[name] = mask
         elif name in ("U", "W", "V"):
             inputs[name] = 0.5 * rng.standard_normal(shape)
@@ -328,10 +330,35 @@ def make_inputs(
         else:
             inputs[name] = rng.standard_normal(shape)
     if spec.name == "rel_error":
-        # Make a, b close, with an exact zero pair to exercise the floor.
-        inputs["b"] = inputs["a"] * (1 + 1e-3 * rng.standard_normal(inputs["a"].shape))
-        inputs["a"].reshape(-1)[0] = inputs["b"].reshape(-1)[0] = 0.0
+        _close_pair(rng, inputs["a"], inputs)
+    _not_all_labels_at_the_maximum(spec, inputs)
     return inputs
+
+
+def _close_pair(rng: np.random.Generator, a: np.ndarray, inputs: dict) -> None:
+    """b close to a, with an exact zero pair (the floor) and, where there is
+    room, one small entry off by 50 % (so that measuring each entry against
+    its own size, instead of the array's, gives a different number)."""
+    b = a + 1e-3 * rng.standard_normal(a.shape)
+    flat_a, flat_b = a.reshape(-1), b.reshape(-1)
+    flat_a[0] = flat_b[0] = 0.0
+    if flat_a.size >= 3:
+        flat_a[1] = 1e-3
+        flat_b[1] = 1.5e-3
+    inputs["b"] = b
+
+
+def _not_all_labels_at_the_maximum(spec: FunctionSpec, inputs: dict) -> None:
+    """Where every label is its row's largest logit, some mistakes cancel;
+    move one label elsewhere."""
+    logits = next((inputs[n] for n in ("logits", "o") if n in inputs), None)
+    if logits is None or not spec.labels or logits.shape[-1] < 2:
+        return
+    labels = inputs[spec.labels[0]]
+    argmax = np.argmax(logits, axis=-1)
+    if np.all(labels == argmax):
+        flat_labels, flat_argmax = labels.reshape(-1), argmax.reshape(-1)
+        flat_labels[0] = (flat_argmax[0] + 1) % logits.shape[-1]
 
 
 MIN_LARGE_LOGIT_GAP = 20.0
@@ -346,7 +373,11 @@ def _well_separated(rng: np.random.Generator, shape: tuple[int, ...], scale: flo
     logits = scale * rng.standard_normal(shape)
     rows = logits.reshape(-1, shape[-1])
     for row in rows:
-        while shape[-1] > 1 and np.min(np.diff(np.sort(row))) < MIN_LARGE_LOGIT_GAP:
+        # Redraw until the entries are well apart and one is large enough to
+        # overflow exp() unless the row maximum is subtracted.
+        while np.max(row) < 1000.0 or (
+            shape[-1] > 1 and np.min(np.diff(np.sort(row))) < MIN_LARGE_LOGIT_GAP
+        ):
             row[:] = scale * rng.standard_normal(shape[-1])
     return rows.reshape(shape)
 
