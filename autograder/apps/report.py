@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from autograder.apps.common import console, course_from
 from autograder.apps.export import grade_rows
@@ -59,6 +60,7 @@ def _score_histogram(assignment: str, scores: list[float], max_score: float) -> 
     axes.hist(scores, bins=min(20, max(5, len(scores))), range=(0, max_score or 1))
     axes.set_xlabel(f"score (out of {max_score:g})")
     axes.set_ylabel("students")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"{assignment}: scores")
     return _figure_html(
         figure, f"Histogram of the scores of {len(scores)} students in {assignment}"
@@ -93,6 +95,8 @@ def build_report(rows: list[dict], records: list[dict]) -> str:
                 f"of {max_score:g}.</p>"
             )
             parts.append(_score_histogram(assignment, scores, max_score))
+        else:
+            parts.append("<p>No submission graded yet.</p>")
         passes: Counter = Counter()
         totals: Counter = Counter()
         failures: Counter = Counter()
