@@ -12,12 +12,17 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
 from autograder.grading.preprocessor import TrustedExecute
+from autograder.grading.sanitize import RestoreGradingMetadata
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 
@@ -27,6 +32,15 @@ c.CourseDirectory.course_id = "rnn-gradients"
 c.CourseDirectory.db_url = f"sqlite:///{here / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
+# Cell roles come from the gradebook, whatever the submitted metadata says.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    RestoreGradingMetadata,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     TrustedExecute,
     IgnorePattern,
@@ -56,3 +70,5 @@ c.SandboxedKernelManager.cpu_time_limit = 600  # CPU seconds
 c.SandboxedKernelManager.process_limit = 64
 c.SandboxedKernelManager.file_size_limit = 64 * 1024**2  # bytes per written file
 c.SandboxedKernelManager.notebook_timeout = 900  # wall-clock seconds per notebook
+# Feedback HTML shows students' outputs as text, never their HTML or JavaScript.
+c.HTMLExporter.sanitize_html = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
                 scores[submission.student] = _score(api, args.assignment, submission.student)
                 ledger.mark_graded(course, args.assignment, submission.student, digest)
             else:
-                reason = _last_line(result.get("error") or result.get("log") or "unknown error")
+                _forget(api, args.assignment, submission.student)
+                reason = _failure_reason(result)
                 rejections.append(Rejection(submission.origin, f"autograding failed: {reason}"))
             progress.advance(task)
     _summary(args.assignment, scores, rejections)
@@ -120,10 +122,29 @@ def _score(api, assignment: str, student: str) -> tuple[float, float]:
         return (submission.score, submission.max_score)
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
-    meaningful = [line for line in lines if "Please see the" not in line]
-    return (meaningful or lines or ["unknown error"])[-1][:300]
+ERROR_LINE = re.compile(r"^\s*([\w.]*(?:Error|Exception|MissingEntry)): (.+)$")
+
+
+def _failure_reason(result: dict) -> str:
+    """The most telling line of a failed autograde: the last exception in
+    nbgrader's log other than its own catch-all NbGraderException."""
+    text = "\n".join(str(result.get(key) or "") for key in ("log", "error"))
+    reasons = [
+        f"{m.group(1).rsplit('.', 1)[-1]}: {m.group(2).strip()}"
+        for m in map(ERROR_LINE.match, text.splitlines())
+        if m and not m.group(1).endswith("NbGraderException")
+    ]
+    return (reasons[-1] if reasons else "nbgrader could not grade it (see its log)")[:300]
+
+
+def _forget(api, assignment: str, student: str) -> None:
+    """Remove the empty submission nbgrader created before failing, so that
+    no grade of 0 stands for a notebook that was never graded."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        try:
+            gradebook.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
 
 
 def _summary(assignment, scores, rejections) -> None:

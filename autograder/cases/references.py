@@ -32,7 +32,10 @@ def _lstm_args(i):
 
 REFERENCES: dict[str, Callable[[dict, float], tuple]] = {
     "rel_error": lambda i, h: (np.float64(gradcheck.rel_error(i["a"], i["b"])),),
-    "numerical_gradient": lambda i, h: (checks.smooth_test_gradient(i["x"]) * i["df"], i["x"]),
+    "numerical_gradient": lambda i, h: (
+        checks.smooth_test_gradient(i["x"], i["s"], i["t"]) * i["df"],
+        i["x"],
+    ),
     "softmax": lambda i, h: (softmax.softmax(i["z"]),),
     "softmax_jacobian": lambda i, h: (softmax.softmax_jacobian(i["z"]),),
     "softmax_cross_entropy": lambda i, h: (

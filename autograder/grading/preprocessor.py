@@ -23,6 +23,7 @@ import copy
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -87,6 +88,12 @@ class TrustedExecute(Execute):
         60.0, help="Seconds the probe of one grade cell may take before it scores zero."
     ).tag(config=True)
 
+    max_output_bytes = Integer(
+        1_000_000,
+        help="Bytes of output kept per cell; the rest is dropped while it arrives (with a "
+        "note), so a notebook that prints gigabytes costs neither memory nor disk.",
+    ).tag(config=True)
+
     def __init__(self, *args, **kwargs):
         # nbgrader's Execute defaults to a plain AsyncKernelManager; ours runs
         # the kernel in the sandbox (with a loud warning where there is none).
@@ -96,7 +103,8 @@ class TrustedExecute(Execute):
     def create_kernel_manager(self):
         manager = super().create_kernel_manager()
         if manager.has_trait("scratch_dir"):
-            manager.scratch_dir = str(self._scratch)
+            manager.scratch_dir = str(self._kernel_dir)
+            manager.extra_readonly_paths = [*manager.extra_readonly_paths, str(self._grader_dir)]
         return manager
 
     def preprocess(self, nb, resources=None, km=None):
@@ -105,10 +113,20 @@ class TrustedExecute(Execute):
             seed = load_or_create_seed(Path(self.course_directory))
         self._seed = seed
         self._kernel_lost = ""
+        self._output_bytes = {}
+        # The scratch root stays the grader's. Inside it, grader/ holds what
+        # the kernel may read but not touch (hidden inputs, the harness copy;
+        # mounted read-only in the sandbox) and kernel/ is the kernel's own
+        # writable folder (its working copy and the probe's outputs).
         root = self.scratch_root or None
         self._scratch = Path(tempfile.mkdtemp(prefix="course-grade-", dir=root))
-        self._scratch.chmod(0o777)  # the kernel may run as another user in the sandbox
-        self._harness = self._scratch / f"{PROBE_MODULE}.py"
+        self._scratch.chmod(0o711)
+        self._grader_dir = self._scratch / "grader"
+        self._kernel_dir = self._scratch / "kernel"
+        self._grader_dir.mkdir(mode=0o755)
+        self._kernel_dir.mkdir()
+        self._kernel_dir.chmod(0o777)  # the kernel runs as another user in the sandbox
+        self._harness = self._grader_dir / f"{PROBE_MODULE}.py"
         shutil.copyfile(HARNESS_FILE, self._harness)
         self._harness.chmod(0o644)
         self._verdicts = []
@@ -120,11 +138,30 @@ class TrustedExecute(Execute):
         record_results(Path(self.course_directory), resources or {}, self._verdicts)
         return result
 
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content") or {}
+        size = sum(len(str(value)) for value in content.values())
+        used = self._output_bytes.get(cell_index, 0)
+        self._output_bytes[cell_index] = used + size
+        if used + size <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.max_output_bytes:
+            note = f"\n[output cut by the grader after {self.max_output_bytes} bytes]\n"
+            outs.append(new_output("stream", name="stdout", text=note))
+        return None
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        payload = (kwargs.get("execute_reply") or {}).get("content", {}).get("payload", [])
+        if any(item.get("source") == "ask_exit" for item in payload):
+            # exit() stops the kernel a moment later: decide now, not by a race.
+            self._kernel_lost = f"the notebook called exit() in cell {kwargs.get('cell_index')}"
+
     def _work_in_scratch(self, resources: dict) -> dict:
         """Run the notebook in a copy of its folder inside the scratch folder
         (course_checks.py, data files; not the notebook), so the kernel needs
         nothing from the course directory and writes only to its scratch."""
-        work = self._scratch / "work"
+        work = self._kernel_dir / "work"
         origin = (resources.get("metadata") or {}).get("path")
         if origin and Path(origin).is_dir():
             shutil.copytree(origin, work, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
@@ -157,10 +194,10 @@ class TrustedExecute(Execute):
     def _grade_cell(self, cell, test: HiddenTest, index: int) -> None:
         points = float(cell.metadata.nbgrader.get("points", 0))
         cases = test.cases(self._seed)
-        inputs_path = self._scratch / f"cell{index}-inputs.npz"
-        outputs_path = self._scratch / f"cell{index}-outputs.npz"
+        inputs_path = self._grader_dir / f"cell{index}-inputs.npz"
+        # A name the notebook cannot guess, so nothing can be planted there.
+        outputs_path = self._kernel_dir / f"cell{index}-{secrets.token_hex(8)}-outputs.npz"
         verdict.write_inputs(test, cases, inputs_path)
-        inputs_path.chmod(0o644)
         note = ""
         if self._kernel_lost:
             note = f"Not run: {self._kernel_lost}."

@@ -9,8 +9,11 @@ numbers.
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,33 +72,57 @@ class HiddenVerdict:
 
 def write_inputs(test: HiddenTest, cases: dict[str, dict[str, np.ndarray]], path: Path) -> None:
     """Write the hidden inputs for the probe (.npz, keys "spec", "cases",
-    "<case>/<argument>")."""
+    "<case>/<argument>"), world-readable, to a new file: an existing file or
+    link at `path` is an error, never followed."""
     arrays = {"spec": np.array(test.spec.name), "cases": np.array(list(cases))}
     for case, inputs in cases.items():
         for name, value in inputs.items():
             arrays[f"{case}/{name}"] = value
-    np.savez(path, **arrays)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(descriptor, "wb") as handle:
+        np.savez(handle, **arrays)
+    os.chmod(path, 0o644, follow_symlinks=False)  # whatever the umask
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes | str:
+    """The bytes of a regular file written by the kernel, or why it cannot
+    be read. Links are not followed and a FIFO or device is never read from
+    (it could block the grader forever)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return f"not a plain file ({error.strerror})"
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return "not a plain file"
+        if status.st_size > limit:
+            return "far larger than the outputs asked for"
+        return handle.read(limit + 1)
 
 
 def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str]:
     """Read what the probe wrote. Returns (arrays, errors per case, problem);
     problem is "" when the files could be read."""
     errors: dict[str, str] = {}
-    errors_path = Path(str(path) + ".json")
-    if errors_path.exists() and errors_path.stat().st_size < 1_000_000:
+    raw_errors = _read_regular_file(Path(str(path) + ".json"), 1_000_000)
+    if isinstance(raw_errors, bytes):
         try:
-            loaded = json.loads(errors_path.read_text(encoding="utf-8"))
+            loaded = json.loads(raw_errors.decode("utf-8"))
             if isinstance(loaded, dict):
                 errors = {str(k): str(v)[:2000] for k, v in loaded.items()}
         except (ValueError, UnicodeDecodeError):
             errors = {}
-    if not path.exists():
+    raw = _read_regular_file(path, MAX_OUTPUT_BYTES)
+    if raw == "missing":
         return {}, errors, "the test did not finish (no results were written)"
-    if path.stat().st_size > MAX_OUTPUT_BYTES:
-        return {}, errors, "the results were far larger than the outputs asked for"
+    if isinstance(raw, str):
+        return {}, errors, f"the results file is {raw}"
     arrays: dict[str, np.ndarray] = {}
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             for key in data.files:
                 try:
                     arrays[key] = data[key]

@@ -81,7 +81,9 @@ class FunctionSpec:
     outputs: what it returns, in order.
     kind: "plain" calls name(*args); "backward" calls forward(*args), takes
         the cache (its last return value) and calls name(*upstream, cache);
-        "numerical_gradient" calls name(f, x, df) on a fixed smooth f.
+        "numerical_gradient" calls name(f, x, df) for a smooth f whose
+        scale s and shift t are drawn with the inputs (f is not fixed, so
+        its derivative cannot be returned without differentiating).
     forward: for kind "backward", the forward function's name.
     upstream: for kind "backward", (name, axes) of the upstream gradients,
         one per forward output before the cache.
@@ -135,7 +137,7 @@ SPECS: dict[str, FunctionSpec] = {
         ),
         FunctionSpec(
             "numerical_gradient",
-            (("x", ("N", "K")), ("df", ("N", "K"))),
+            (("x", ("N", "K")), ("df", ("N", "K")), ("s", ()), ("t", ())),
             (
                 _out("grad", ("N", "K"), "gradient_checking", "centred-difference"),
                 _out("x_after_call", ("N", "K"), backward=False),
@@ -323,6 +325,10 @@ def make_inputs(
             if mask.size > 1:
                 mask.reshape(-1)[-1] = False  # and one does not, so an ignored mask shows
             inputs[name] = mask
+        elif spec.kind == "numerical_gradient" and name == "s":
+            inputs[name] = np.array(rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5))
+        elif spec.kind == "numerical_gradient" and name == "t":
+            inputs[name] = np.array(rng.uniform(-1.0, 1.0))
         elif name in ("U", "W", "V"):
             inputs[name] = 0.5 * rng.standard_normal(shape)
         elif name in ("logits", "z", "o") and scale != 1.0:
@@ -410,16 +416,18 @@ def public_inputs(name: str) -> dict[str, np.ndarray]:
 # Calling the functions under test
 
 
-def smooth_test_function(x: np.ndarray) -> np.ndarray:
+def smooth_test_function(x: np.ndarray, s: float = 1.0, t: float = 0.0) -> np.ndarray:
     """The function the numerical_gradient check differentiates:
-    f(x) = sin(x) * x**2 + exp(x / 2), elementwise, with large third
-    derivatives so that a one-sided difference is visibly wrong."""
-    return np.sin(x) * x**2 + np.exp(x / 2)
+    f(x) = g(s x + t) with g(u) = sin(u) u**2 + exp(u / 2), elementwise.
+    Its large third derivatives make a one-sided difference visibly wrong."""
+    u = s * np.asarray(x, dtype=np.float64) + t
+    return np.sin(u) * u**2 + np.exp(u / 2)
 
 
-def smooth_test_gradient(x: np.ndarray) -> np.ndarray:
-    """Exact derivative of :func:`smooth_test_function`, elementwise."""
-    return np.cos(x) * x**2 + 2 * x * np.sin(x) + 0.5 * np.exp(x / 2)
+def smooth_test_gradient(x: np.ndarray, s: float = 1.0, t: float = 0.0) -> np.ndarray:
+    """Exact derivative of :func:`smooth_test_function` with respect to x."""
+    u = s * np.asarray(x, dtype=np.float64) + t
+    return s * (np.cos(u) * u**2 + 2 * u * np.sin(u) + 0.5 * np.exp(u / 2))
 
 
 def call_function(
@@ -430,8 +438,9 @@ def call_function(
     func = functions[spec.name]
     args = [np.array(inputs[name], copy=True) for name, _ in spec.args]
     if spec.kind == "numerical_gradient":
-        x, df = args
-        grad = func(smooth_test_function, x, df)
+        x, df, s, t = args
+        s, t = float(s), float(t)
+        grad = func(lambda z: smooth_test_function(z, s, t), x, df)
         return (grad, x)
     if spec.kind == "backward":
         forward_result = functions[spec.forward](*args)
@@ -776,12 +785,12 @@ def check_numerical_gradient(numerical_gradient: Callable):
     spec = SPECS["numerical_gradient"]
     inputs = public_inputs(spec.name)
     grad, x_after = call_function(spec, {spec.name: numerical_gradient}, inputs)
-    exact = smooth_test_gradient(inputs["x"]) * inputs["df"]
+    exact = smooth_test_gradient(inputs["x"], inputs["s"], inputs["t"]) * inputs["df"]
     verdicts = [
         compare(spec.outputs[0], grad, exact, TOLERANCE),
         compare(spec.outputs[1], x_after, inputs["x"], 0.0),
     ]
-    _report("numerical_gradient on f(x) = sin(x) x^2 + exp(x/2)", verdicts)
+    _report("numerical_gradient on f(x) = g(s x + t), g(u) = sin(u) u^2 + exp(u/2)", verdicts)
 
 
 # --------------------------------------------------------------------------

@@ -38,6 +38,11 @@ ATTACK_PRELUDE = {
         "ip.set_custom_exc((BaseException,), lambda *a, **k: None)\n"
         "ip.showtraceback = lambda *a, **k: None\n"
     ),
+    # Script in an output, to run in the browser of whoever opens the feedback.
+    "html_script": (
+        "from IPython.display import HTML, display\n"
+        "display(HTML('<script>window.feedbackHijacked = 1</script>'))\n"
+    ),
     # Replace the module the probe loads by a fake.
     "patch_sys_modules": (
         "import sys, types\n"
@@ -157,6 +162,7 @@ def test_honest_work_earns_full_marks_and_the_release_zero(released_course, grad
         "importsolutionsbypath",
         "patchsysmodules",
         "alwaysequal",
+        "htmlscript",
     ],
 )
 def test_cheating_earns_nothing(released_course, graded_class, student):
@@ -185,6 +191,8 @@ def test_feedback_export_and_report(released_course, graded_class, tmp_path):
     feedback = released_course / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     text = feedback.read_text(encoding="utf-8")
     assert "Hidden test of" in text and "FAIL" in text
+    hostile = released_course / "feedback" / "htmlscript" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    assert "<script>window.feedbackHijacked" not in hostile.read_text(encoding="utf-8")
     grades = tmp_path / "grades.csv"
     assert main(["export", "--to", str(grades), "--course", str(released_course)]) == 0
     rows = list(csv.DictReader(grades.open(encoding="utf-8")))

@@ -1,0 +1,1 @@
+"""The red-team suite: hostile and broken submissions graded by `course grade`."""
