@@ -102,6 +102,7 @@ class TrustedExecute(Execute):
 
     def create_kernel_manager(self):
         manager = super().create_kernel_manager()
+        self._manager = manager  # nbclient drops self.km at the end; the record needs it
         if manager.has_trait("scratch_dir"):
             manager.scratch_dir = str(self._kernel_dir)
             manager.extra_readonly_paths = [*manager.extra_readonly_paths, str(self._grader_dir)]
@@ -114,6 +115,7 @@ class TrustedExecute(Execute):
         self._seed = seed
         self._kernel_lost = ""
         self._output_bytes = {}
+        self._manager = None
         # The scratch root stays the grader's. Inside it, grader/ holds what
         # the kernel may read but not touch (hidden inputs, the harness copy;
         # mounted read-only in the sandbox) and kernel/ is the kernel's own
@@ -135,8 +137,29 @@ class TrustedExecute(Execute):
             result = super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(self._scratch, ignore_errors=True)
-        record_results(Path(self.course_directory), resources or {}, self._verdicts)
+        record_results(
+            Path(self.course_directory), resources or {}, self._verdicts, self._limits()
+        )
         return result
+
+    def _limits(self) -> dict:
+        """The limits this notebook was graded under, for its record."""
+        limits = {
+            "cell_timeout_s": self.timeout,
+            "probe_timeout_s": self.probe_timeout,
+            "max_output_bytes": self.max_output_bytes,
+        }
+        manager = getattr(self, "_manager", None)
+        if manager is not None and manager.has_trait("memory_limit"):
+            limits.update(
+                sandboxed=bool(getattr(manager, "sandboxed", False)),
+                memory_bytes=manager.memory_limit,
+                cpu_seconds=manager.cpu_time_limit,
+                processes=manager.process_limit,
+                file_bytes=manager.file_size_limit,
+                notebook_timeout_s=manager.notebook_timeout,
+            )
+        return limits
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content") or {}
@@ -248,11 +271,11 @@ class TrustedExecute(Execute):
         )
 
 
-def record_results(course_dir: Path, resources: dict, verdicts: list[dict]) -> None:
+def record_results(course_dir: Path, resources: dict, verdicts: list[dict], limits: dict) -> None:
     """Write the verdicts of one graded notebook to
     <course>/results/<assignment>/<student>/<notebook>.json, with what makes
-    the grade traceable: the submitted file's SHA-256, the grader's version
-    and the time. Regrading overwrites the record; nothing else is touched."""
+    the grade traceable: the submitted file's SHA-256, the grader's version,
+    the limits and the time. Regrading overwrites the record; nothing else is touched."""
     info = resources.get("nbgrader") or {}
     student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
     if not (student and assignment and notebook):
@@ -266,6 +289,7 @@ def record_results(course_dir: Path, resources: dict, verdicts: list[dict]) -> N
         "submission_sha256": digest,
         "grader_version": __version__,
         "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "limits": limits,
         "tests": verdicts,
     }
     folder = course_dir / "results" / assignment / student

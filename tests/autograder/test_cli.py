@@ -182,6 +182,8 @@ def test_results_are_traceable(released_course, graded_class):
     assert re.fullmatch(r"[0-9a-f]{64}", record["submission_sha256"])
     assert record["grader_version"]
     assert record["graded_at"]
+    assert record["limits"]["sandboxed"] is True
+    assert record["limits"]["memory_bytes"] > 0 and record["limits"]["cell_timeout_s"] > 0
     assert all(test["score"] == test["points"] for test in record["tests"])
 
 
