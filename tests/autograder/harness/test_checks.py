@@ -141,3 +141,13 @@ def test_numerical_gradient_check_catches_a_one_sided_difference(capsys):
         checks.check_numerical_gradient(forward_difference)
     checks.check_numerical_gradient(gradcheck.numerical_gradient)
     assert "2 of 2 outputs correct" in capsys.readouterr().out
+
+
+def test_the_shipped_relative_error_is_the_reference_one(rng):
+    """Does the harness measure errors exactly as solutions.gradcheck.rel_error does?"""
+    for shape in [(3, 4), (1,), (2, 0)]:
+        a = rng.standard_normal(shape)
+        b = a + 1e-6 * rng.standard_normal(shape)
+        assert checks.relative_error(a, b) == gradcheck.rel_error(a, b)
+    zeros = np.zeros(5)
+    assert checks.relative_error(zeros, zeros) == gradcheck.rel_error(zeros, zeros) == 0.0
