@@ -2,13 +2,16 @@
 
 The folders follow a notebook from its text source to a graded report::
 
-    authoring/  text sources (MyST markdown) -> nbgrader source notebooks
-    harness/    the checks students run; shipped with every release
-    cases/      hidden-test specifications (never shipped)
-    grading/    the trusted side of autograding: probe, verdicts, nbgrader preprocessor
-    sandbox/    running a student's kernel isolated and within limits
-    intake/     learning-management-system exports -> nbgrader's submitted/ layout
-    apps/       the `course` command's subcommands
+    authoring/      text sources (MyST markdown) -> nbgrader source notebooks
+    course_checks/  shipped to students with every release: the specs and
+                    rules of judging, the visible checks, and the probe (the
+                    only code that runs on hidden inputs in a student's kernel)
+    cases/          hidden inputs and references (trusted; never shipped)
+    grading/        the trusted side of autograding: seed, verdicts,
+                    diagnosis, cost, the nbgrader preprocessor, the ledger
+    sandbox/        running a student's kernel isolated and within limits
+    intake/         learning-management-system exports -> nbgrader's submitted/ layout
+    apps/           the `course` command's subcommands
 """
 
 __version__ = "0.1.0"

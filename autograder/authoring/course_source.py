@@ -2,7 +2,7 @@
 
 assignments/<id>/<id>.md      ->  course/source/<id>/<id>.ipynb
 assignments/<id>/<other files> -> course/source/<id>/<other files>
-autograder/harness/checks.py  ->  course/source/<id>/course_checks.py
+autograder/course_checks/      ->  course/source/<id>/course_checks/
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import nbformat
 
 from autograder.authoring.source_notebook import SourceError, build_source_notebook
 
-HARNESS = Path(__file__).resolve().parent.parent / "harness" / "checks.py"
-HARNESS_NAME = "course_checks.py"
+CHECKS_PACKAGE = Path(__file__).resolve().parent.parent / "course_checks"
+CHECKS_NAME = "course_checks"
+"""The checks package ships with every assignment under this name."""
 
 
 def assignment_ids(assignments_dir: Path) -> list[str]:
@@ -45,6 +46,8 @@ def build_course_source(assignments_dir: Path, course_dir: Path, assignment_id: 
             shutil.copytree(item, target / item.name)
         else:
             shutil.copy2(item, target / item.name)
-    shutil.copy2(HARNESS, target / HARNESS_NAME)
+    shutil.copytree(
+        CHECKS_PACKAGE, target / CHECKS_NAME, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     nbformat.write(build_source_notebook(text), target / f"{assignment_id}.ipynb")
     return target

@@ -1,26 +1,27 @@
-"""The hidden inputs: for each graded function, the sizes of the calls it
-meets at grading time. The values are drawn at grading time from the
-course's grading seed, which no student file contains.
+"""The hidden inputs: for each graded function, the calls it meets at
+grading time. Their values are drawn when a submission is graded, from the
+course's grading seed combined with the student and the submission's hash,
+so no student file contains them and a leaked input helps nobody else.
 
-Every function meets a size-1 case (N = 1, T = 1, H = 1 where they apply)
-and one with D != H; the softmax functions also meet logits of size 1e4,
-whose centred differences use a larger step (the loss is linear there, and
-a step of 1e-5 would drown in the round-off of a loss near 1e4).
+The cases are derived from the specs: every layout a spec declares, every
+optional argument left out and passed, every promise of its docstring
+(tests/autograder/cases/test_hidden.py checks this, so a promise added to
+a spec without a case fails the suite). Every function also meets axes of
+length 1 and an input size D different from H.
 """
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from autograder.cases.references import REFERENCES
-from autograder.harness import checks
-from solutions.gradcheck import DEFAULT_STEP
-
-LARGE_LOGITS = {"scale": 1e4, "h": 1e-2}
+from autograder.course_checks.inputs import Case, make_inputs
+from autograder.course_checks.probe import TIMING_CASE
+from autograder.course_checks.specs import SPECS, FunctionSpec
 
 
 @dataclass(frozen=True)
@@ -28,66 +29,122 @@ class HiddenTest:
     """The hidden test of one graded function.
 
     spec: how to call it (shared with the visible checks).
-    sizes: one dict of axis lengths per hidden call (plus "scale" and "h").
-    reference: inputs, h -> the right outputs, in the spec's order.
+    cases: the calls it is judged on.
+    reference: (inputs, case) -> the right outputs, in the spec's order.
+    timing: the larger call its cost is measured on (None: not timed).
     """
 
-    spec: checks.FunctionSpec
-    sizes: tuple[Mapping[str, float], ...]
-    reference: Callable[[dict, float], tuple]
+    spec: FunctionSpec
+    cases: tuple[Case, ...]
+    reference: Callable[[Mapping[str, np.ndarray], Case], tuple]
+    timing: Case | None = None
 
-    def cases(self, seed: int) -> dict[str, dict[str, np.ndarray]]:
-        """The hidden inputs for this course's seed: {case name: inputs}.
-        The same seed always gives the same inputs, so regrading agrees."""
-        stream = zlib.crc32(self.spec.name.encode())
+    def case_names(self) -> list[str]:
+        return [f"case{k}" for k in range(len(self.cases))]
+
+    def case(self, name: str) -> Case:
+        if name == TIMING_CASE and self.timing is not None:
+            return self.timing
+        return self.cases[int(name.removeprefix("case"))]
+
+    def draw(self, seed: int) -> dict[str, dict[str, np.ndarray]]:
+        """The hidden inputs for one seed: {case name: inputs}. The same
+        seed always gives the same inputs, so regrading agrees."""
+        stream = int.from_bytes(hashlib.sha256(self.spec.name.encode()).digest()[:4], "big")
         rng = np.random.default_rng([seed, stream])
-        return {
-            f"case{k}": checks.make_inputs(self.spec, rng, sizes)
-            for k, sizes in enumerate(self.sizes)
+        drawn = {
+            name: make_inputs(self.spec, rng, case)
+            for name, case in zip(self.case_names(), self.cases, strict=True)
         }
-
-    def step(self, case: str) -> float:
-        """The finite-difference step for one case."""
-        return float(self.sizes[int(case.removeprefix("case"))].get("h", DEFAULT_STEP))
-
-    def describe(self, case: str) -> str:
-        """The sizes of one case, e.g. "N=2, T=3, D=4, H=5" (no values)."""
-        sizes = self.sizes[int(case.removeprefix("case"))]
-        text = ", ".join(f"{k}={v}" for k, v in sizes.items() if k not in ("scale", "h"))
-        return text + (f", logits of size {sizes['scale']:.0e}" if "scale" in sizes else "")
+        if self.timing is not None:
+            drawn[TIMING_CASE] = make_inputs(self.spec, rng, self.timing)
+        return drawn
 
 
-_STEP = ({"N": 3, "D": 4, "H": 5}, {"N": 1, "D": 2, "H": 1}, {"N": 2, "D": 1, "H": 3})
-_SEQUENCE = (
-    {"N": 2, "T": 4, "D": 3, "H": 5},
-    {"N": 1, "T": 1, "D": 2, "H": 3},
-    {"N": 3, "T": 3, "D": 4, "H": 1},
+def _cases(*cases: Case) -> tuple[Case, ...]:
+    return cases
+
+
+_PEAKS = ("entries of mixed sizes", "largest |a| and largest |b| at different entries")
+_LARGE = "logits of any magnitude"
+_MASKED = "masked steps"
+_NO_MASK = "mask=None keeps every step"
+_ONES = "df=None means all ones"
+
+_STEP = _cases(
+    Case(sizes={"N": 3, "D": 4, "H": 5}),
+    Case(sizes={"N": 1, "D": 2, "H": 1}),
+    Case(sizes={"N": 2, "D": 1, "H": 3}),
 )
+_SEQUENCE = _cases(
+    Case(sizes={"N": 2, "T": 4, "D": 3, "H": 5}),
+    Case(sizes={"N": 1, "T": 1, "D": 2, "H": 3}),
+    Case(sizes={"N": 3, "T": 3, "D": 4, "H": 1}),
+    Case(sizes={"N": 2, "T": 6, "D": 2, "H": 2}),
+)
+_OUTPUT = _cases(
+    Case("sequence", {"N": 2, "T": 3, "H": 4, "K": 5}),
+    Case("single step", {"N": 3, "H": 4, "K": 2}),
+    Case("sequence", {"N": 1, "T": 1, "H": 1, "K": 2}),
+)
+_STEP_TIMING = Case(sizes={"N": 4, "D": 32, "H": 32})
+_SEQUENCE_TIMING = Case(sizes={"N": 4, "T": 30, "D": 32, "H": 32})
 
-_SIZES: dict[str, tuple[Mapping[str, float], ...]] = {
-    "rel_error": ({"N": 3, "K": 4}, {"N": 1, "K": 1}),
-    "numerical_gradient": ({"N": 2, "K": 3}, {"N": 1, "K": 1}),
-    "softmax": ({"N": 3, "K": 5}, {"N": 1, "K": 1}, {"N": 2, "K": 4, **LARGE_LOGITS}),
-    "softmax_jacobian": ({"K": 5}, {"K": 1}, {"K": 3, **LARGE_LOGITS}),
-    "softmax_cross_entropy": (
-        {"N": 4, "K": 5},
-        {"N": 1, "K": 3},
-        {"N": 3, "K": 4, **LARGE_LOGITS},
+CASES: dict[str, tuple[Case, ...]] = {
+    "rel_error": _cases(
+        Case("matrix", {"N": 3, "K": 4}, promises=_PEAKS),
+        Case("vector", {"K": 5}, promises=_PEAKS),
+        Case("3-D", {"N": 2, "T": 2, "K": 3}, promises=_PEAKS),
+        Case("matrix", {"N": 1, "K": 1}),
+        Case("matrix", {"N": 2, "K": 3}, promises=("equal arrays give 0",)),
+        Case("vector", {"K": 4}, promises=("two all-zero arrays give 0",)),
+        Case("matrix", {"N": 2, "K": 3}, promises=("the 1e-8 floor",)),
     ),
-    "temporal_softmax_loss": (
-        {"N": 3, "T": 4, "K": 5},
-        {"N": 1, "T": 1, "K": 2},
-        {"N": 2, "T": 2, "K": 3, **LARGE_LOGITS},
+    "numerical_gradient": _cases(
+        Case("matrix", {"N": 2, "K": 3}, promises=("f couples the entries of x",)),
+        Case("vector", {"K": 4}),
+        Case("3-D", {"N": 2, "T": 2, "K": 2}),
+        Case("f(x) of another shape", {"N": 2, "K": 3, "M": 4}),
+        Case("f(x) a scalar", {"N": 2, "K": 2}, omit=("df",), promises=(_ONES,)),
+        Case("matrix", {"N": 2, "K": 2}, omit=("df",), promises=(_ONES,)),
+        Case("matrix", {"N": 2, "K": 3}, step=1e-2, promises=("the step h",)),
+        Case("matrix", {"N": 1, "K": 1}),
+    ),
+    "softmax": _cases(
+        Case("matrix", {"N": 3, "K": 5}),
+        Case("vector", {"K": 4}),
+        Case("3-D", {"N": 2, "T": 3, "K": 4}),
+        Case("matrix", {"N": 2, "K": 1}, promises=("K = 1",)),
+        Case("matrix", {"N": 4, "K": 3}, large_logits=True, promises=(_LARGE,)),
+        Case("3-D", {"N": 2, "T": 2, "K": 3}, large_logits=True, promises=(_LARGE,)),
+        Case("vector", {"K": 5}, large_logits=True, promises=(_LARGE,)),
+    ),
+    "softmax_jacobian": _cases(
+        Case(sizes={"K": 5}),
+        Case(sizes={"K": 1}, promises=("K = 1",)),
+        Case(sizes={"K": 4}, large_logits=True, promises=(_LARGE,)),
+    ),
+    "softmax_cross_entropy": _cases(
+        Case(sizes={"N": 4, "K": 5}),
+        Case(sizes={"N": 1, "K": 3}),
+        Case(sizes={"N": 5, "K": 4}, large_logits=True, promises=(_LARGE,)),
+    ),
+    "temporal_softmax_loss": _cases(
+        Case(sizes={"N": 3, "T": 4, "K": 5}, promises=(_MASKED,)),
+        Case(sizes={"N": 2, "T": 3, "K": 4}, omit=("mask",), promises=(_NO_MASK,)),
+        Case(sizes={"N": 1, "T": 1, "K": 2}),
+        Case(sizes={"N": 3, "T": 2, "K": 3}, large_logits=True, promises=(_LARGE, _MASKED)),
     ),
     "rnn_step_forward": _STEP,
     "rnn_step_backward": _STEP,
     "rnn_forward": _SEQUENCE,
     "rnn_backward": _SEQUENCE,
-    "output_forward": ({"N": 2, "T": 3, "H": 4, "K": 5}, {"N": 1, "T": 1, "H": 1, "K": 2}),
-    "output_backward": ({"N": 2, "T": 3, "H": 4, "K": 5}, {"N": 1, "T": 1, "H": 1, "K": 2}),
-    "rnn_loss": (
-        {"N": 2, "T": 3, "D": 3, "H": 4, "K": 5},
-        {"N": 1, "T": 1, "D": 2, "H": 1, "K": 2},
+    "output_forward": _OUTPUT,
+    "output_backward": _OUTPUT,
+    "rnn_loss": _cases(
+        Case(sizes={"N": 2, "T": 3, "D": 3, "H": 4, "K": 5}, promises=(_MASKED,)),
+        Case(sizes={"N": 3, "T": 4, "D": 2, "H": 3, "K": 4}, omit=("mask",), promises=(_NO_MASK,)),
+        Case(sizes={"N": 1, "T": 1, "D": 2, "H": 1, "K": 2}, omit=("mask",)),
     ),
     "lstm_step_forward": _STEP,
     "lstm_step_backward": _STEP,
@@ -95,8 +152,21 @@ _SIZES: dict[str, tuple[Mapping[str, float], ...]] = {
     "lstm_backward": _SEQUENCE,
 }
 
+TIMING: dict[str, Case] = {
+    "softmax_cross_entropy": Case(sizes={"N": 64, "K": 128}),
+    "temporal_softmax_loss": Case(sizes={"N": 16, "T": 30, "K": 128}),
+    "rnn_step_backward": _STEP_TIMING,
+    "rnn_backward": _SEQUENCE_TIMING,
+    "output_backward": Case("sequence", {"N": 4, "T": 30, "H": 32, "K": 32}),
+    "rnn_loss": Case(sizes={"N": 4, "T": 30, "D": 32, "H": 32, "K": 32}),
+    "lstm_step_backward": _STEP_TIMING,
+    "lstm_backward": _SEQUENCE_TIMING,
+}
+"""The larger call each function that returns gradients is timed on."""
+
 HIDDEN_TESTS: dict[str, HiddenTest] = {
-    name: HiddenTest(checks.SPECS[name], sizes, REFERENCES[name]) for name, sizes in _SIZES.items()
+    name: HiddenTest(SPECS[name], cases, REFERENCES[name], TIMING.get(name))
+    for name, cases in CASES.items()
 }
 
 

@@ -3,65 +3,83 @@
 Forward outputs come from the reference forward; every gradient comes from
 centred differences of the reference forward (solutions.gradcheck), never
 from an analytic backward, so a mistake shared by a student and the
-reference backward cannot pass.
+reference backward cannot pass. numerical_gradient's reference is the
+centred difference itself, with the case's step, of the same test function
+the student's code is given.
 
-Each function takes the inputs of one call ({argument name: array}, as
-:func:`autograder.harness.checks.make_inputs` makes them) and the step h of
-the differences, and returns the outputs in the order of the spec.
+Each reference takes the inputs of one call ({argument name: array}, as
+autograder.course_checks.inputs.make_inputs draws them) and its case, and
+returns the outputs in the order of the spec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from autograder.harness import checks
+from autograder.course_checks.inputs import Case
+from autograder.course_checks.testfunctions import CoupledFunction
 from solutions import gradcheck, lstm, rnn, softmax
 
+Inputs = Mapping[str, np.ndarray]
 
-def _rnn_args(i):
+
+def _rnn_args(i: Inputs):
     return i["x"], i.get("h_prev", i.get("h0")), i["U"], i["W"], i["b"]
 
 
-def _lstm_args(i):
+def _lstm_args(i: Inputs):
     return (
         i["x"], i.get("h_prev", i.get("h0")), i.get("c_prev", i.get("c0")), i["U"], i["W"], i["b"]
     )  # fmt: skip
 
 
-REFERENCES: dict[str, Callable[[dict, float], tuple]] = {
-    "rel_error": lambda i, h: (np.float64(gradcheck.rel_error(i["a"], i["b"])),),
-    "numerical_gradient": lambda i, h: (
-        checks.smooth_test_gradient(i["x"], i["s"], i["t"]) * i["df"],
-        i["x"],
-    ),
-    "softmax": lambda i, h: (softmax.softmax(i["z"]),),
-    "softmax_jacobian": lambda i, h: (softmax.softmax_jacobian(i["z"]),),
-    "softmax_cross_entropy": lambda i, h: (
+def _rnn_loss_args(i: Inputs):
+    return tuple(i[k] for k in ("x", "y", "h0", "U", "W", "b", "V", "c"))
+
+
+def _numerical_gradient(i: Inputs, case: Case) -> tuple:
+    f = CoupledFunction(i)
+    grad = gradcheck.numerical_gradient(f, i["x"], i.get("df"), h=case.reference_step)
+    return grad, i["x"]
+
+
+REFERENCES: dict[str, Callable[[Inputs, Case], tuple]] = {
+    "rel_error": lambda i, case: (np.float64(gradcheck.rel_error(i["a"], i["b"])),),
+    "numerical_gradient": _numerical_gradient,
+    "softmax": lambda i, case: (softmax.softmax(i["z"]),),
+    "softmax_jacobian": lambda i, case: (softmax.softmax_jacobian(i["z"]),),
+    "softmax_cross_entropy": lambda i, case: (
         np.float64(softmax.softmax_cross_entropy(i["logits"], i["y"])[0]),
-        gradcheck.softmax_cross_entropy_fd(i["logits"], i["y"], h=h),
+        gradcheck.softmax_cross_entropy_fd(i["logits"], i["y"], h=case.reference_step),
     ),
-    "temporal_softmax_loss": lambda i, h: (
-        np.float64(softmax.temporal_softmax_loss(i["o"], i["y"], i["mask"])[0]),
-        gradcheck.temporal_softmax_loss_fd(i["o"], i["y"], i["mask"], h=h),
+    "temporal_softmax_loss": lambda i, case: (
+        np.float64(softmax.temporal_softmax_loss(i["o"], i["y"], i.get("mask"))[0]),
+        gradcheck.temporal_softmax_loss_fd(i["o"], i["y"], i.get("mask"), h=case.reference_step),
     ),
-    "rnn_step_forward": lambda i, h: (rnn.rnn_step_forward(*_rnn_args(i))[0],),
-    "rnn_step_backward": lambda i, h: gradcheck.rnn_step_backward_fd(i["dh"], *_rnn_args(i), h=h),
-    "rnn_forward": lambda i, h: (rnn.rnn_forward(*_rnn_args(i))[0],),
-    "rnn_backward": lambda i, h: gradcheck.rnn_backward_fd(i["dh"], *_rnn_args(i), h=h),
-    "output_forward": lambda i, h: (rnn.output_forward(i["h"], i["V"], i["c"])[0],),
-    "output_backward": lambda i, h: gradcheck.output_backward_fd(
-        i["do"], i["h"], i["V"], i["c"], step=h
+    "rnn_step_forward": lambda i, case: (rnn.rnn_step_forward(*_rnn_args(i))[0],),
+    "rnn_step_backward": lambda i, case: gradcheck.rnn_step_backward_fd(
+        i["dh"], *_rnn_args(i), h=case.reference_step
     ),
-    "rnn_loss": lambda i, h: (
-        np.float64(rnn.rnn_loss(*(i[k] for k in ("x", "y", "h0", "U", "W", "b", "V", "c")))[0]),
-        *gradcheck.rnn_loss_fd(*(i[k] for k in ("x", "y", "h0", "U", "W", "b", "V", "c")), h=h),
+    "rnn_forward": lambda i, case: (rnn.rnn_forward(*_rnn_args(i))[0],),
+    "rnn_backward": lambda i, case: gradcheck.rnn_backward_fd(
+        i["dh"], *_rnn_args(i), h=case.reference_step
     ),
-    "lstm_step_forward": lambda i, h: lstm.lstm_step_forward(*_lstm_args(i))[:2],
-    "lstm_step_backward": lambda i, h: gradcheck.lstm_step_backward_fd(
-        i["dh"], i["dc"], *_lstm_args(i), h=h
+    "output_forward": lambda i, case: (rnn.output_forward(i["h"], i["V"], i["c"])[0],),
+    "output_backward": lambda i, case: gradcheck.output_backward_fd(
+        i["do"], i["h"], i["V"], i["c"], step=case.reference_step
     ),
-    "lstm_forward": lambda i, h: (lstm.lstm_forward(*_lstm_args(i))[0],),
-    "lstm_backward": lambda i, h: gradcheck.lstm_backward_fd(i["dh"], *_lstm_args(i), h=h),
+    "rnn_loss": lambda i, case: (
+        np.float64(rnn.rnn_loss(*_rnn_loss_args(i), mask=i.get("mask"))[0]),
+        *gradcheck.rnn_loss_fd(*_rnn_loss_args(i), mask=i.get("mask"), h=case.reference_step),
+    ),
+    "lstm_step_forward": lambda i, case: lstm.lstm_step_forward(*_lstm_args(i))[:2],
+    "lstm_step_backward": lambda i, case: gradcheck.lstm_step_backward_fd(
+        i["dh"], i["dc"], *_lstm_args(i), h=case.reference_step
+    ),
+    "lstm_forward": lambda i, case: (lstm.lstm_forward(*_lstm_args(i))[0],),
+    "lstm_backward": lambda i, case: gradcheck.lstm_backward_fd(
+        i["dh"], *_lstm_args(i), h=case.reference_step
+    ),
 }

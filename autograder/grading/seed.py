@@ -6,6 +6,7 @@ readable by the instructor only) and never in a student file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -30,3 +31,14 @@ def load_or_create_seed(course_dir: Path) -> int:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(f"{seed}\n")
     return seed
+
+
+def submission_seed(course_seed: int, student: str, digest: str) -> int:
+    """The seed of one submission's hidden inputs: the course's secret seed
+    combined with the student's id and the SHA-256 of the submitted file.
+
+    Regrading the same file gives the same inputs; another student, or
+    another attempt, gets inputs that a leak of these tells nothing about
+    (without the course seed, the hash cannot be inverted)."""
+    text = f"{course_seed}:{student}:{digest}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")

@@ -4,7 +4,8 @@ Nothing read here is trusted: the files were written by the student's
 kernel. They are read with ``allow_pickle=False`` (an object that pretends
 to be equal to everything cannot be stored without pickling), every array
 is checked for dtype, shape and finiteness, and the only thing compared is
-numbers.
+numbers. Every rule of judging (tolerances, exact comparison, outputs
+credited only together) comes from the specs in autograder.course_checks.
 """
 
 from __future__ import annotations
@@ -15,16 +16,24 @@ import math
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from autograder.cases import HiddenTest
-from autograder.harness import checks
+from autograder.course_checks.compare import OutputVerdict, compare, failed_outputs
+from autograder.course_checks.specs import GRADIENT
+from autograder.grading.diagnosis import diagnose
 
-MAX_OUTPUT_BYTES = 64 * 1024 * 1024
-"""A probe output larger than this is not read (the hidden inputs are tiny)."""
+MAX_PROBE_FILE_BYTES = 64 * 1024 * 1024
+"""A probe output file larger than this is not read (the hidden inputs are tiny)."""
+
+MAX_ERRORS_FILE_BYTES = 1_000_000
+"""The probe's file of error messages is read up to this size."""
+
+Cases = Mapping[str, Mapping[str, np.ndarray]]
 
 
 @dataclass
@@ -34,14 +43,16 @@ class HiddenVerdict:
     outputs: the worst verdict of each output over all cases.
     cases: {output name: description of the case its verdict comes from}.
     score: points earned; points: points possible.
+    notes: sentences about the whole test (a kernel that died, a backward
+        pass that costs as much as finite differences).
     """
 
     function: str
-    outputs: list[checks.OutputVerdict]
+    outputs: list[OutputVerdict]
     cases: dict[str, str]
     score: float
     points: float
-    note: str = ""
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -50,14 +61,13 @@ class HiddenVerdict:
     def message(self) -> str:
         """The feedback a student reads under the grade cell. It names each
         output, its relative error against the tolerance, where it goes
-        wrong and the equation to read; it shows no hidden input or
-        reference value."""
+        wrong, what the pattern suggests and the equation to read; it shows
+        no hidden input or reference value."""
         lines = [
             f"Hidden test of {self.function}: {self.passed} of {len(self.outputs)} outputs "
             f"correct, {self.score:g} of {self.points:g} points."
         ]
-        if self.note:
-            lines.append(self.note)
+        lines += self.notes
         for verdict in self.outputs:
             line = verdict.line()
             if not verdict.passed and self.cases.get(verdict.output.name):
@@ -70,7 +80,7 @@ class HiddenVerdict:
         return "\n".join(lines)
 
 
-def write_inputs(test: HiddenTest, cases: dict[str, dict[str, np.ndarray]], path: Path) -> None:
+def write_inputs(test: HiddenTest, cases: Cases, path: Path) -> None:
     """Write the hidden inputs for the probe (.npz, keys "spec", "cases",
     "<case>/<argument>"), world-readable, to a new file: an existing file or
     link at `path` is an error, never followed."""
@@ -107,7 +117,7 @@ def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str
     """Read what the probe wrote. Returns (arrays, errors per case, problem);
     problem is "" when the files could be read."""
     errors: dict[str, str] = {}
-    raw_errors = _read_regular_file(Path(str(path) + ".json"), 1_000_000)
+    raw_errors = _read_regular_file(Path(str(path) + ".json"), MAX_ERRORS_FILE_BYTES)
     if isinstance(raw_errors, bytes):
         try:
             loaded = json.loads(raw_errors.decode("utf-8"))
@@ -115,7 +125,7 @@ def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str
                 errors = {str(k): str(v)[:2000] for k, v in loaded.items()}
         except (ValueError, UnicodeDecodeError):
             errors = {}
-    raw = _read_regular_file(path, MAX_OUTPUT_BYTES)
+    raw = _read_regular_file(path, MAX_PROBE_FILE_BYTES)
     if raw == "missing":
         return {}, errors, "the test did not finish (no results were written)"
     if isinstance(raw, str):
@@ -135,63 +145,97 @@ def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str
 
 def judge(
     test: HiddenTest,
-    cases: dict[str, dict[str, np.ndarray]],
+    cases: Cases,
     outputs_path: Path,
     points: float,
-    note: str = "",
+    notes: list[str] | None = None,
 ) -> HiddenVerdict:
     """Compare the probe's outputs with the references, case by case.
 
     Each output earns an equal share of `points` if it is right in every
-    case; a student whose dU is right and whose dc0 is wrong gets the dU share.
+    case; a student whose dU is right and whose dc0 is wrong gets the dU
+    share. An output that requires another (specs.Output.requires) earns
+    its share only if that one is right too.
     """
     spec = test.spec
     arrays, errors, problem = read_outputs(outputs_path)
-    worst: dict[str, checks.OutputVerdict] = {}
+    worst: dict[str, OutputVerdict] = {}
     where: dict[str, str] = {}
-    for case, inputs in cases.items():
-        if problem or case in errors:
-            reason = problem or _shorten(errors[case])
-            for verdict in checks.failed_call(spec, reason):
-                _keep_worst(worst, where, verdict, test.describe(case))
+    for case_name, inputs in cases.items():
+        if case_name not in test.case_names():
+            continue  # the timing input is not judged
+        case = test.case(case_name)
+        if problem or case_name in errors:
+            reason = problem or _shorten(errors[case_name])
+            for verdict in failed_outputs(spec.outputs, reason):
+                _keep_worst(worst, where, verdict, case.describe())
             continue
-        references = test.reference(inputs, test.step(case))
-        case_passed = True
+        references = test.reference(inputs, case)
+        layout = spec.layout(case.layout)
+        values = {output.name: arrays.get(f"{case_name}/{output.name}") for output in spec.outputs}
+        verdicts = {}
         for output, reference in zip(spec.outputs, references, strict=True):
-            key = f"{case}/{output.name}"
-            value = arrays.get(key)
+            value = values[output.name]
             if value is None:
-                verdict = checks.OutputVerdict(
+                verdicts[output.name] = OutputVerdict(
                     output,
                     math.inf,
-                    checks.TOLERANCE,
+                    output.tolerance,
                     False,
                     problem="was not returned as a float64 NumPy array",
                 )
-            else:
-                tolerance = 0.0 if output.name == "x_after_call" else tolerance_for(output)
-                verdict = checks.compare(output, value, reference, tolerance)
-                if output.name == "x_after_call" and not verdict.passed and not verdict.problem:
-                    verdict.problem = "numerical_gradient changed its input array x"
-                if output.name == "x_after_call" and verdict.passed and not case_passed:
-                    # Leaving x alone earns nothing unless the gradient is right too.
-                    verdict = checks.OutputVerdict(
-                        output, math.inf, 0.0, False, problem="not credited: grad is wrong"
-                    )
-            case_passed = case_passed and verdict.passed
-            _keep_worst(worst, where, verdict, test.describe(case))
+                continue
+            verdicts[output.name] = compare(
+                output, value, reference, layout.axes[output.name], recurrent=spec.recurrent
+            )
+        diagnose(test, case, inputs, values, dict(zip(values, references, strict=True)), verdicts)
+        for verdict in verdicts.values():
+            _keep_worst(worst, where, verdict, case.describe())
     verdicts = [worst[output.name] for output in spec.outputs]
+    _withhold_unearned(verdicts)
+    score = _score(verdicts, points)
+    return HiddenVerdict(spec.name, verdicts, where, score, points, list(notes or ()))
+
+
+def withhold_gradients(result: HiddenVerdict, note: str) -> None:
+    """Take the points of every gradient (its value may be right: the way it
+    was computed is not back-propagation) and say why."""
+    for index, verdict in enumerate(result.outputs):
+        if verdict.passed and verdict.output.rule == GRADIENT:
+            result.outputs[index] = OutputVerdict(
+                verdict.output,
+                verdict.error,
+                verdict.tolerance,
+                False,
+                problem=f"not credited: right values (relative error {verdict.error:.1e}), "
+                "but not computed by back-propagation (see above)",
+            )
+    result.notes.append(note)
+    result.score = _score(result.outputs, result.points)
+
+
+def _score(verdicts: list[OutputVerdict], points: float) -> float:
+    """Each output earns an equal share of the points."""
     share = points / len(verdicts)
-    score = round(sum(share for verdict in verdicts if verdict.passed), 6)
-    return HiddenVerdict(spec.name, verdicts, where, score, points, note)
+    return round(sum(share for verdict in verdicts if verdict.passed), 6)
 
 
-def tolerance_for(output: checks.Output) -> float:
-    """Gradients must match to TOLERANCE, forward values to FORWARD_TOLERANCE."""
-    return checks.TOLERANCE if output.backward else checks.FORWARD_TOLERANCE
+def _withhold_unearned(verdicts: list[OutputVerdict]) -> None:
+    """An output that requires another earns nothing unless that one passed."""
+    by_name = {verdict.output.name: verdict for verdict in verdicts}
+    for index, verdict in enumerate(verdicts):
+        required = verdict.output.requires
+        if verdict.passed and required and not by_name[required].passed:
+            verdicts[index] = OutputVerdict(
+                verdict.output,
+                math.inf,
+                verdict.tolerance,
+                False,
+                problem=f"not credited: {required} is wrong",
+            )
 
 
-def _keep_worst(worst, where, verdict: checks.OutputVerdict, case: str) -> None:
+def _keep_worst(worst, where, verdict: OutputVerdict, case: str) -> None:
     name = verdict.output.name
     current = worst.get(name)
     if (
@@ -205,4 +249,6 @@ def _keep_worst(worst, where, verdict: checks.OutputVerdict, case: str) -> None:
 
 def _shorten(error: str) -> str:
     last = error.strip().splitlines()[-1] if error.strip() else "an error"
+    if last.startswith("not defined when this test cell runs"):
+        return last[:400]
     return f"raised {last[:300]}"

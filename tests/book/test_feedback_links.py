@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograder.harness import checks
+from autograder.course_checks.book import BOOK_URL
+from autograder.course_checks.specs import GATE_EQUATIONS, SPECS
 from tests.book.built_site import REPO_ROOT, element_ids
 
 
@@ -19,10 +20,15 @@ def test_every_equation_named_in_feedback_exists_in_the_book(site_dir):
     """Does every equation a failing output points at exist under its anchor?"""
     missing = [
         f"{output.name} -> {page}#{label}"
-        for spec in checks.SPECS.values()
+        for spec in SPECS.values()
         for output in spec.outputs
         if output.equation
         for page, label in [output.equation]
+        if not _anchor_exists(site_dir, page, f"equation-{label.lower()}")
+    ]
+    missing += [
+        f"gate {gate} -> {page}#{label}"
+        for gate, (page, label) in GATE_EQUATIONS.items()
         if not _anchor_exists(site_dir, page, f"equation-{label.lower()}")
     ]
     assert missing == []
@@ -30,7 +36,7 @@ def test_every_equation_named_in_feedback_exists_in_the_book(site_dir):
 
 def test_every_book_link_in_the_assignments_resolves(site_dir):
     """Does every link from an assignment into the book reach a page and anchor?"""
-    link = re.compile(re.escape(checks.BOOK_URL) + r"/book/(\w+)\.html(?:#([\w-]+))?")
+    link = re.compile(re.escape(BOOK_URL) + r"/book/(\w+)\.html(?:#([\w-]+))?")
     broken, checked = [], 0
     for source in sorted((REPO_ROOT / "assignments").glob("*/*.md")):
         for page, anchor in link.findall(source.read_text(encoding="utf-8")):

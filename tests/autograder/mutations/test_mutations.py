@@ -17,7 +17,7 @@ from nbgrader.api import Gradebook
 from autograder.cli import main
 from autograder.coursedir import REPOSITORY
 from autograder.grading.seed import SEED_FILE_NAME
-from autograder.harness import checks
+from autograder.course_checks.specs import SPECS
 from autograder.intake.collect import STUDENT_ID
 from tests.autograder.mutations.catalogue import (
     ASSIGNMENTS,
@@ -154,7 +154,7 @@ def test_every_expected_failure_names_a_real_grade_cell_and_output(released_cour
         }
         for grade_id, outputs in mutant.fails.items():
             assert grade_id in grade_ids, (mutant.name, grade_id)
-            spec = checks.SPECS[grade_id.removeprefix("test_")]
+            spec = SPECS[grade_id.removeprefix("test_")]
             spec_outputs = [out.name for out in spec.outputs]
             assert outputs, (mutant.name, grade_id)
             assert list(outputs) == [name for name in spec_outputs if name in outputs], (

@@ -183,7 +183,7 @@ return False
 
 CONTROL = """
 import os
-return os.path.exists("course_checks.py")  # shipped next to the notebook: readable
+return os.path.exists("course_checks/__init__.py")  # shipped next to the notebook: readable
 """
 """Oracle body that must succeed: proves that a leak would show in the score."""
 

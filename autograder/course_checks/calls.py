@@ -1,0 +1,106 @@
+"""How a graded function is called, and what its return value must look like.
+
+The same protocol serves the visible checks (public inputs) and the probe
+(hidden inputs): arguments are passed as fresh copies, in the order of the
+spec; an optional argument a case leaves out is not passed at all; a
+backward function gets the cache its own forward returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from .specs import FunctionSpec
+from .testfunctions import PARAMETERS, CoupledFunction
+
+
+class ReturnShapeError(TypeError):
+    """A graded function returned something other than the values it must return."""
+
+
+def arguments(
+    spec: FunctionSpec, inputs: Mapping[str, np.ndarray]
+) -> tuple[list, dict[str, object]]:
+    """(positional, keyword) arguments of one call: copies of the inputs in
+    the spec's order; after the first argument left out, the rest by name."""
+    positional: list = []
+    keywords: dict[str, object] = {}
+    for arg in spec.args:
+        if arg.kind == "function":
+            value = CoupledFunction({f"f.{p}": inputs[f"f.{p}"] for p in PARAMETERS})
+        elif arg.name in inputs:
+            value = np.array(inputs[arg.name], copy=True)
+            if arg.kind == "step":
+                value = float(value)
+        else:
+            continue
+        if keywords or len(positional) < spec.args.index(arg):
+            keywords[arg.name] = value
+        else:
+            positional.append(value)
+    return positional, keywords
+
+
+def call_function(
+    spec: FunctionSpec, functions: Mapping[str, Callable], inputs: Mapping[str, np.ndarray]
+) -> tuple:
+    """Call the function under test as its spec says; returns its outputs
+    as a tuple in the order of ``spec.outputs`` (values not yet checked).
+
+    functions: {name: callable} holding spec.functions.
+    Raises ReturnShapeError when the function returns the wrong number or
+    kind of values (anything the student's code raises passes through).
+    """
+    func = functions[spec.name]
+    positional, keywords = arguments(spec, inputs)
+    if spec.kind == "numerical_gradient":
+        x = positional[1]
+        grad = func(*positional, **keywords)
+        return (grad, x)  # x: the caller's array after the call, which must be unchanged
+    if spec.kind == "backward":
+        forward_result = functions[spec.forward](*positional, **keywords)
+        values = as_sequence(
+            forward_result,
+            len(spec.upstream) + 1,
+            spec.forward,
+            [*(arg.name[1:] for arg in spec.upstream), "cache"],
+        )
+        upstream = [np.array(inputs[arg.name], copy=True) for arg in spec.upstream]
+        result = func(*upstream, values[-1])
+    else:
+        result = func(*positional, **keywords)
+    names = [output.name for output in spec.outputs]
+    if spec.returns_cache:
+        values = as_sequence(result, len(names) + 1, spec.name, [*names, "cache"])
+        return tuple(values[:-1])
+    if len(names) == 1:
+        return (result,)
+    return tuple(as_sequence(result, len(names), spec.name, names))
+
+
+def as_sequence(result, count: int, function: str, names: list[str]) -> list:
+    """The values of a multiple return: a tuple or a list of `count` items.
+
+    Raises ReturnShapeError, naming what was expected, for anything else
+    (a generator, a dict, an array, a sequence of another length)."""
+    expected = f"{function} must return {count} values ({', '.join(names)})"
+    if isinstance(result, tuple | list):
+        if len(result) != count:
+            raise ReturnShapeError(f"{expected}, got {len(result)}")
+        return list(result)
+    raise ReturnShapeError(f"{expected} as a tuple, got {describe(result)}")
+
+
+def describe(value) -> str:
+    """A short description of a returned value, for messages (no values)."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, dict):
+        return "a dict"
+    if hasattr(value, "__next__"):
+        return "a generator or iterator (return a tuple, not a generator expression)"
+    if value is None:
+        return "None (is a return statement missing?)"
+    return f"a {type(value).__name__}"
