@@ -31,7 +31,12 @@ REFERENCE_FUNCTIONS: dict[str, Callable] = {
     },
     **{
         name: getattr(softmax, name)
-        for name in ("softmax", "softmax_jacobian", "softmax_cross_entropy", "temporal_softmax_loss")
+        for name in (
+            "softmax",
+            "softmax_jacobian",
+            "softmax_cross_entropy",
+            "temporal_softmax_loss",
+        )
     },
     "rel_error": gradcheck.rel_error,
     "numerical_gradient": gradcheck.numerical_gradient,

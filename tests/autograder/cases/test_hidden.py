@@ -88,9 +88,11 @@ def _holds(promise: str, spec, case: Case, inputs: dict) -> bool:
     if promise == "logits of any magnitude":
         logits = inputs[next(a.name for a in spec.args if a.kind == "logits")]
         maxima = np.max(_rows(logits), axis=1)
-        spread = len(maxima) < 2 or np.min(np.abs(np.subtract.outer(maxima, maxima))[
-            ~np.eye(len(maxima), dtype=bool)
-        ]) >= ROW_MAXIMA_APART
+        spread = (
+            len(maxima) < 2
+            or np.min(np.abs(np.subtract.outer(maxima, maxima))[~np.eye(len(maxima), dtype=bool)])
+            >= ROW_MAXIMA_APART
+        )
         label_far = True
         label = next((a.name for a in spec.args if a.kind == "labels"), None)
         if label is not None:
@@ -104,9 +106,7 @@ def _holds(promise: str, spec, case: Case, inputs: dict) -> bool:
         return "mask" not in inputs
     if promise == "masked steps":
         mask = inputs["mask"]
-        gap = mask.shape[1] < 3 or any(
-            row[0] and not row[1] and row[2] for row in mask
-        )
+        gap = mask.shape[1] < 3 or any(row[0] and not row[1] and row[2] for row in mask)
         return bool(mask.any() and not mask.all() and gap)
     raise AssertionError(f"no check written for the promise {promise!r}")
 

@@ -103,6 +103,6 @@ def test_numerical_gradient_gets_a_test_function_and_its_x_is_returned_after_the
         x[0, 0] = 99.0  # a student who changes the caller's array
         return np.zeros_like(x)
 
-    grad, x_after = call_function(spec, {spec.name: numerical_gradient}, public_inputs(spec.name))
+    _, x_after = call_function(spec, {spec.name: numerical_gradient}, public_inputs(spec.name))
     assert seen["value"].shape == (2, 3)
     assert x_after[0, 0] == 99.0

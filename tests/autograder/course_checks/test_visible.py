@@ -6,8 +6,12 @@ import numpy as np
 import pytest
 
 from autograder.cases.references import REFERENCES
-from autograder.course_checks import CheckFailed, check_forward, check_gradients
-from autograder.course_checks import check_numerical_gradient
+from autograder.course_checks import (
+    CheckFailed,
+    check_forward,
+    check_gradients,
+    check_numerical_gradient,
+)
 from autograder.course_checks.inputs import public_case, public_inputs
 from autograder.course_checks.specs import SPECS
 from solutions import rnn

@@ -15,9 +15,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
+from autograder.course_checks.specs import SPECS
 from autograder.coursedir import REPOSITORY
 from autograder.grading.seed import SEED_FILE_NAME
-from autograder.course_checks.specs import SPECS
 from autograder.intake.collect import STUDENT_ID
 from tests.autograder.mutations.catalogue import (
     ASSIGNMENTS,
