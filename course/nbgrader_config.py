@@ -8,6 +8,7 @@ grade cells outside the student's kernel (see autograder/grading/).
 
 from pathlib import Path
 
+import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -21,8 +22,12 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from autograder.feedback import TEMPLATES as FEEDBACK_TEMPLATES
 from autograder.grading.preprocessor import TrustedExecute
 from autograder.grading.sanitize import RestoreGradingMetadata
+from autograder.grading.scores import ValidateScores
+
+NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 
@@ -46,6 +51,9 @@ c.Autograde.autograde_preprocessors = [
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
+    # A score that is not a number between 0 and the cell's points stops the
+    # notebook instead of being read by SaveAutoGrades as full points.
+    ValidateScores,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
@@ -70,5 +78,13 @@ c.SandboxedKernelManager.cpu_time_limit = 600  # CPU seconds
 c.SandboxedKernelManager.process_limit = 64
 c.SandboxedKernelManager.file_size_limit = 64 * 1024**2  # bytes per written file
 c.SandboxedKernelManager.notebook_timeout = 900  # wall-clock seconds per notebook
-# Feedback HTML shows students' outputs as text, never their HTML or JavaScript.
+# Feedback HTML shows students' outputs as text, never their HTML or JavaScript,
+# with the course's template: math rendered to MathML when the page is made (no
+# MathJax from a CDN), every cell sanitized, tests named by their function.
 c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES), str(NBGRADER_TEMPLATES)]
+c.HTMLExporter.filters = {
+    "render_math": "autograder.feedback.mathml.render_math",
+    "safe_html": "autograder.feedback.sanitize.safe_html",
+    "test_title": "autograder.feedback.mathml.test_title",
+}

@@ -14,6 +14,7 @@ from rich.table import Table
 from autograder.apps.common import UsageError, console, course_from, released_assignments
 from autograder.coursedir import nbgrader_api
 from autograder.grading import ledger
+from autograder.grading.scores import gradebook_disagreements
 from autograder.intake.collect import Rejection, collect, file_digest, place
 
 HELP = "import a folder of submissions and autograde them"
@@ -102,6 +103,21 @@ def run(args: argparse.Namespace) -> int:
             except Exception as error:  # nbgrader itself failed: report, keep going
                 result = {"success": False, "error": f"{type(error).__name__}: {error}"}
             if result["success"]:
+                disagreements = _verdicts_disagree(
+                    api, course, args.assignment, submission.student
+                )
+                if disagreements:
+                    # Never let a gradebook score stand that the verdicts do not back.
+                    _forget(api, args.assignment, submission.student)
+                    rejections.append(
+                        Rejection(
+                            submission.origin,
+                            "GRADEBOOK DISAGREES WITH THE VERDICTS, grade removed: "
+                            + "; ".join(disagreements),
+                        )
+                    )
+                    progress.advance(task)
+                    continue
                 scores[submission.student] = _score(api, args.assignment, submission.student)
                 ledger.mark_graded(course, args.assignment, submission.student, digest)
             else:
@@ -111,6 +127,23 @@ def run(args: argparse.Namespace) -> int:
             progress.advance(task)
     _summary(args.assignment, scores, rejections)
     return 1 if rejections else 0
+
+
+def _verdicts_disagree(api, course, assignment: str, student: str) -> list[str]:
+    """Where the gradebook's scores of one graded submission differ from its
+    verdict records (empty when every test cell agrees)."""
+    problems = []
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        notebooks = [nb.name for nb in gradebook.find_assignment(assignment).notebooks]
+    for notebook in notebooks:
+        record = course.results / assignment / student / f"{notebook}.json"
+        if not record.exists():
+            problems.append(f"{notebook}: no verdict record")
+            continue
+        problems += gradebook_disagreements(
+            api.coursedir.db_url, api.coursedir.course_id, record, assignment, student
+        )
+    return problems
 
 
 def _score(api, assignment: str, student: str) -> tuple[float, float]:

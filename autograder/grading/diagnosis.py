@@ -24,9 +24,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograder.cases import HiddenTest
-from autograder.course_checks.compare import OutputVerdict, relative_error
+from autograder.course_checks.compare import OutputVerdict, relative_error, wrong_gates
 from autograder.course_checks.inputs import Case
-from autograder.course_checks.specs import UNCHANGED
+from autograder.course_checks.specs import GATE_EQUATIONS, UNCHANGED
 from autograder.grading.variants import VARIANTS
 
 MATCH = 1e-6
@@ -52,17 +52,42 @@ def diagnose(
     for verdict in verdicts.values():
         if not verdict.passed and verdict.output.rule == UNCHANGED and not verdict.problem:
             verdict.problem = f"{spec.name} changed its input array {verdict.output.of}"
+    if case.large_logits:
+        for verdict in verdicts.values():
+            if verdict.problem == "contains NaN or infinity":
+                verdict.hint = (
+                    "this case has logits of size 1e4: exp() overflows (or every entry of a "
+                    "row underflows to 0) unless each row's own maximum is subtracted first"
+                )
     if not failed:
         return
     _known_variants(test, case, inputs, values, failed, verdicts)
+    layout = spec.layout(case.layout)
     for name in sorted(failed):
         verdict = verdicts[name]
         if verdict.hint:
             continue
         value = np.asarray(values[name], dtype=np.float64)
-        verdict.hint = _generic(spec.name, name, value, references, case) or _masked_steps(
-            spec, name, value, references[name], inputs
+        verdict.hint = (
+            _generic(spec.name, name, value, references, case)
+            or _masked_steps(spec, name, value, references[name], inputs)
+            or _one_gate(verdict, layout.axes[name])
         )
+
+
+def _one_gate(verdict: OutputVerdict, axes) -> str:
+    """A stacked weight gradient wrong in one gate block only: the mistake
+    is in that gate's gradient, whose equation is the one to read."""
+    if "4H" not in axes:
+        return ""
+    gates = wrong_gates(verdict.slice_errors, verdict.tolerance)
+    if len(gates) != 1:
+        return ""
+    verdict.equation = GATE_EQUATIONS[gates[0]]
+    return (
+        f"only the rows of gate {gates[0]} are wrong: the mistake is in the gradient of that "
+        "gate's pre-activation, which all three weight gradients share"
+    )
 
 
 def _known_variants(test, case, inputs, values, failed, verdicts) -> None:

@@ -422,3 +422,76 @@ def hard_coded_visible(printed: dict[str, str]) -> dict[str, str]:
             "    return float(expected['loss']), expected['dlogits']\n"
         ),
     }
+
+
+# -- holes found by the outside holdout ------------------------------------------
+
+DISPLAY_HIJACK_STUBS = {
+    function: f'''def {function}(*args, **kwargs):
+    """Displays an output with a display_id while the grader probes it."""
+    from IPython.display import display
+    print("probed")
+    display({{"text/plain": "placeholder"}}, raw=True, display_id="hijack-{function}")
+    raise NotImplementedError()
+'''
+    for function in (
+        "rel_error",
+        "numerical_gradient",
+        "softmax",
+        "softmax_jacobian",
+        "softmax_cross_entropy",
+    )
+}
+
+DISPLAY_HIJACK_UPDATE = """from IPython.display import update_display
+for name in ("rel_error", "numerical_gradient", "softmax", "softmax_jacobian",
+             "softmax_cross_entropy"):
+    # nbgrader gives full points to a result that is not a number
+    update_display({"text/plain": "full marks"}, raw=True, display_id="hijack-" + name)
+print("updated every hijacked display")
+"""
+"""A last cell that rewrites, through their display ids, the outputs the
+stubs displayed during the probes: in the old grader they had become the
+grade cells' scores."""
+
+INTROSPECT_TEST_FUNCTION = '''def numerical_gradient(f, x, df=None, h=1e-5):
+    """Looks inside f, and through every loaded module, for anything that
+    computes the gradient of the test function, instead of differencing."""
+    import sys
+    x = np.asarray(x, dtype=np.float64)
+    weights = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    found = []
+    for cell in getattr(f, "__closure__", None) or ():
+        found.append(cell.cell_contents)
+    found += list(vars(f).values()) if hasattr(f, "__dict__") else []
+    for module in list(sys.modules.values()):
+        for name in dir(module):
+            if "grad" in name.lower() and "numerical" not in name.lower():
+                candidate = getattr(module, name, None)
+                if callable(candidate):
+                    try:
+                        return np.asarray(candidate(x), dtype=np.float64) * weights
+                    except Exception:
+                        continue
+    raise RuntimeError(f"nothing found that gives the gradient ({len(found)} values in f)")
+'''
+
+SCRATCH_LISTING = """import os
+scratch = os.path.dirname(os.getcwd())
+found = []
+for folder, _, files in os.walk(os.path.dirname(scratch)):
+    found += [name for name in files if name.endswith("inputs.npz")]
+print("hidden input files still there:", found)
+"""
+"""Run after a test cell: the hidden inputs of that test must be gone."""
+
+LIST_RETURN_CROSS_ENTROPY = '''def softmax_cross_entropy(logits, y):
+    """Right values, returned as a list instead of a tuple."""
+    n = logits.shape[0]
+    shifted = logits - np.max(logits, axis=1, keepdims=True)
+    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = float(-np.mean(log_p[np.arange(n), y]))
+    dlogits = np.exp(log_p)
+    dlogits[np.arange(n), y] -= 1.0
+    return [loss, dlogits / n]
+'''

@@ -183,6 +183,15 @@ def _move_test_to_end(notebook, function: str):
     return moved
 
 
+def _move_test_above_solution(notebook, function: str):
+    """A copy where the test cell of `function` comes right before the cell
+    that defines it."""
+    test = grade_cell_index(notebook, function)
+    moved = delete_cells(notebook, [test])
+    moved.cells.insert(solution_cell_index(moved, function), copy.deepcopy(notebook.cells[test]))
+    return moved
+
+
 def _paste_copy_below(notebook, index: int, **nbgrader_changes):
     """A copy with cell `index` copied and pasted right below itself, metadata
     and all (as Jupyter's copy and paste does, with a new cell id)."""
@@ -787,6 +796,53 @@ INTEGRITY = (
             ),
         ),
         0.0,
+    ),
+    Case(
+        "displayhijack",
+        "integrity",
+        "blank; its stubs display outputs with display ids while probed, and a last cell "
+        "updates them (they had become the grade cells' scores)",
+        _flat(
+            "displayhijack",
+            lambda c: insert_cell(
+                _every_function(c.release, attacks.DISPLAY_HIJACK_STUBS),
+                -1,
+                attacks.DISPLAY_HIJACK_UPDATE,
+            ),
+        ),
+        0.0,
+    ),
+    Case(
+        "introspectf",
+        "integrity",
+        "numerical_gradient looks in f's closure and attributes and in every loaded module "
+        "for an analytic gradient of the test function",
+        _one_function("introspectf", "numerical_gradient", attacks.INTROSPECT_TEST_FUNCTION),
+        FULL - POINTS["numerical_gradient"],
+    ),
+    Case(
+        "leftoverinputs",
+        "integrity",
+        "honest, listing the grader's scratch folders after the first test for hidden inputs",
+        _flat(
+            "leftoverinputs",
+            lambda c: after_test(c.source, "rel_error", attacks.SCRATCH_LISTING),
+        ),
+        FULL,
+    ),
+    Case(
+        "testabove",
+        "structural",
+        "honest, but softmax's test cell moved above the cell that defines softmax",
+        _flat("testabove", lambda c: _move_test_above_solution(c.source, "softmax")),
+        FULL - POINTS["softmax"],
+    ),
+    Case(
+        "listreturns",
+        "structural",
+        "honest, returning (loss, dlogits) as a list",
+        _one_function("listreturns", "softmax_cross_entropy", attacks.LIST_RETURN_CROSS_ENTROPY),
+        FULL,
     ),
     Case(
         "knownf",

@@ -195,3 +195,42 @@ def test_an_output_flood_is_capped(hostile_batch):
 def test_every_submission_is_one_gradebook_row(hostile_batch):
     """Has every student at most one submission of assignment 1?"""
     assert set(submission_counts(hostile_batch.course).values()) == {1}
+
+
+def _output_text(path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    return "\n".join(
+        str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
+def test_display_updates_cannot_reach_a_score(hostile_batch):
+    """Did the displays the stubs made during the probes, updated by a later
+    cell, leave every grade cell's score as the verdict wrote it (0)?"""
+    path = autograded_notebook(hostile_batch.course, "displayhijack")
+    assert "updated every hijacked display" in _output_text(path)
+    notebook = nbformat.read(path, as_version=4)
+    results = [
+        output.data["text/plain"]
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade")
+        for output in cell.outputs
+        if output.output_type == "execute_result"
+    ]
+    assert results == ["0"] * 5
+
+
+def test_hidden_inputs_are_gone_once_their_probe_returned(hostile_batch):
+    """Did a cell right after the first test find no hidden-input file left?"""
+    text = _output_text(autograded_notebook(hostile_batch.course, "leftoverinputs"))
+    assert "hidden input files still there: []" in text
+
+
+def test_a_test_above_its_function_says_so(hostile_batch):
+    """Does a test cell that runs before its function's cell explain why it
+    failed, naming the order of the cells?"""
+    text = _output_text(autograded_notebook(hostile_batch.course, "testabove"))
+    assert "not defined when this test cell runs: softmax (cells run from the top" in text

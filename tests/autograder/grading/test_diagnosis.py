@@ -1,0 +1,149 @@
+"""Does the feedback name the term a wrong output is missing? Each
+diagnosis is pinned here in-process by a student function with that one
+mistake, and through the whole pipeline by a catalogue mutant
+(tests/autograder/mutations/catalogue.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from solutions import lstm, rnn
+from tests.autograder.reference_functions import REFERENCE_FUNCTIONS, grade_in_process
+
+SEED = 11
+
+
+def _grade(tmp_path, name, **functions):
+    return grade_in_process(tmp_path, name, {**REFERENCE_FUNCTIONS, **functions}, SEED)
+
+
+def _verdict(result, output):
+    return next(v for v in result.outputs if v.output.name == output)
+
+
+def test_upstream_added_only_at_the_last_step_is_named(tmp_path):
+    """Does a BPTT that adds dh[:, t] only at the last step get a hint about
+    the gradient from above, not about the carry?"""
+
+    def rnn_backward(dh, cache):
+        only_last = np.zeros_like(dh)
+        only_last[:, -1] = dh[:, -1]
+        return rnn.rnn_backward(only_last, cache)
+
+    result = _grade(tmp_path, "rnn_backward", rnn_backward=rnn_backward)
+    dx = _verdict(result, "dx")
+    assert not dx.passed
+    assert dx.hint.startswith("matches back-propagation through time that adds the gradient")
+    assert "dh[:, t], only at the last step" in dx.hint
+    assert "rnn_bptt.html#equation-rnn-dh-recursion" in dx.line()
+
+
+def test_a_missing_carry_is_named(tmp_path):
+    """Does a BPTT without the carry from step t+1 get the carry hint?"""
+
+    def rnn_backward(dh, cache):
+        results = [rnn.rnn_step_backward(dh[:, t], s) for t, s in enumerate(cache.steps)]
+        dx = np.stack([r[0] for r in results], axis=1)
+        return dx, results[0][1], *(sum(r[k] for r in results) for k in (2, 3, 4))
+
+    result = _grade(tmp_path, "rnn_backward", rnn_backward=rnn_backward)
+    assert (
+        "the gradient carried back from step t+1 (through W) is missing"
+        in _verdict(result, "dW").hint
+    )
+
+
+def _forget_with_c_t(dh, dc, cache):
+    c_t = cache.f * cache.c_prev + cache.i * cache.g
+    return lstm.lstm_step_backward(dh, dc, replace(cache, c_prev=c_t))
+
+
+def test_a_forget_gradient_with_the_new_cell_state_links_the_forget_gate(tmp_path):
+    """Does df taken with c_t get a hint naming c_{t-1} and a link to the
+    forget gate's equation, not the weight gradients'?"""
+    result = _grade(tmp_path, "lstm_step_backward", lstm_step_backward=_forget_with_c_t)
+    dU = _verdict(result, "dU")
+    assert "wrong in gate block(s) f " in dU.where
+    assert "with c_t where c_{t-1} belongs" in dU.hint
+    assert "lstm.html#equation-lstm-df" in dU.line()
+    assert _verdict(result, "dc_prev").passed
+
+
+def test_a_cell_gradient_without_the_tanh_path_links_the_cell_equation(tmp_path):
+    """Does dc_total without dh * o * tanh'(c) get a hint and the (lstm-dc) link?"""
+
+    def lstm_step_backward(dh, dc, cache):
+        through_h = dh * cache.o * (1 - cache.tanh_c**2)
+        full = lstm.lstm_step_backward(dh, dc, cache)
+        path = lstm.lstm_step_backward(np.zeros_like(dh), through_h, cache)
+        return tuple(a - b for a, b in zip(full, path, strict=True))
+
+    result = _grade(tmp_path, "lstm_step_backward", lstm_step_backward=lstm_step_backward)
+    dc_prev = _verdict(result, "dc_prev")
+    assert "without the path through h_t" in dc_prev.hint
+    assert "lstm.html#equation-lstm-dc" in dc_prev.line()
+
+
+def test_swapped_outputs_are_recognised(tmp_path):
+    """Are dh0 and dc0 returned in each other's place named as swapped?"""
+
+    def lstm_backward(dh, cache):
+        dx, dh0, dc0, dU, dW, db = lstm.lstm_backward(dh, cache)
+        return dx, dc0, dh0, dU, dW, db
+
+    result = _grade(tmp_path, "lstm_backward", lstm_backward=lstm_backward)
+    assert _verdict(result, "dh0").hint == (
+        "dh0 equals the right dc0: are the values returned in the wrong order? lstm_backward "
+        "returns (dx, dh0, dc0, dU, dW, db)"
+    )
+
+
+def test_a_mask_applied_to_the_loss_only_is_named(tmp_path):
+    """Does a gradient that ignores the mask get a hint about the dropped steps?"""
+
+    def temporal_softmax_loss(o, y, mask=None):
+        loss, _ = REFERENCE_FUNCTIONS["temporal_softmax_loss"](o, y, mask)
+        _, do = REFERENCE_FUNCTIONS["temporal_softmax_loss"](o, y)
+        return loss, do
+
+    result = _grade(tmp_path, "temporal_softmax_loss", temporal_softmax_loss=temporal_softmax_loss)
+    do = _verdict(result, "do")
+    assert "wrong exactly on the steps it drops" in do.hint
+    assert "carried" not in do.line()
+    assert _verdict(result, "loss").passed
+
+
+def test_a_missing_mean_is_named_with_its_factor(tmp_path):
+    """Does a gradient N times too large say so?"""
+
+    def softmax_cross_entropy(logits, y):
+        loss, dlogits = REFERENCE_FUNCTIONS["softmax_cross_entropy"](logits, y)
+        return loss, dlogits * logits.shape[0]
+
+    result = _grade(tmp_path, "softmax_cross_entropy", softmax_cross_entropy=softmax_cross_entropy)
+    assert _verdict(result, "dlogits").hint.startswith("dlogits is N=")
+    assert "summed over an axis where the loss takes the mean" in _verdict(result, "dlogits").hint
+
+
+def test_a_transposed_weight_gradient_is_named(tmp_path):
+    """Is dW returned transposed recognised?"""
+
+    def rnn_step_backward(dh, cache):
+        dx, dh_prev, dU, dW, db = rnn.rnn_step_backward(dh, cache)
+        return dx, dh_prev, dU, dW.T, db
+
+    result = _grade(tmp_path, "rnn_step_backward", rnn_step_backward=rnn_step_backward)
+    assert _verdict(result, "dW").hint == "dW is the transpose of the right value"
+
+
+def test_an_overflowing_softmax_is_told_why(tmp_path):
+    """Does a softmax without the row-maximum shift get a hint about large logits?"""
+
+    def softmax(z):
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    result = _grade(tmp_path, "softmax", softmax=softmax)
+    assert "unless each row's own maximum is subtracted first" in _verdict(result, "S").hint
