@@ -86,5 +86,5 @@ c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES), str(NBGRADER_
 c.HTMLExporter.filters = {
     "render_math": "autograder.feedback.mathml.render_math",
     "safe_html": "autograder.feedback.sanitize.safe_html",
-    "test_title": "autograder.feedback.mathml.test_title",
+    "grade_cell_title": "autograder.feedback.mathml.grade_cell_title",
 }

@@ -39,7 +39,7 @@ def render_math(rendered: str) -> str:
     return "".join(parts)
 
 
-def test_title(grade_id: str) -> str:
+def grade_cell_title(grade_id: str) -> str:
     """The name of a grade cell in the summary: its function for a hidden
     test ("test_rnn_backward" -> "rnn_backward"), its id otherwise."""
     return grade_id.removeprefix("test_") if grade_id.startswith("test_") else grade_id

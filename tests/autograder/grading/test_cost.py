@@ -1,0 +1,76 @@
+"""Tests of the cost measurement: CPU time read from outside a process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder.grading import cost
+
+
+def test_work_of_a_child_that_has_exited_is_still_counted():
+    """Does the time of a child process that spun and exited (and was reaped
+    by its parent) still count, through the parent's children's times?"""
+    spin = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\n"
+    parent_code = (
+        "import subprocess, sys, time\n"
+        f"subprocess.run([sys.executable, '-c', {spin!r}])\n"
+        "print('child done', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout.readline().strip() == "child done"
+        assert cost.sandbox_cpu_seconds(parent.pid) >= 0.55
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_a_running_tree_is_measured_with_its_threads():
+    spin = (
+        "import threading, time\n"
+        "def burn():\n"
+        "    end = time.process_time() + 1.0\n"
+        "    while time.process_time() < end: pass\n"
+        "t = threading.Thread(target=burn); t.start(); t.join(); time.sleep(5)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        deadline = time.time() + 30
+        spent = 0.0
+        while time.time() < deadline and spent < 0.9:
+            time.sleep(0.2)
+            spent = cost.sandbox_cpu_seconds(process.pid)
+        assert spent >= 0.9
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_gone_process_costs_nothing():
+    assert cost.sandbox_cpu_seconds(2**22 + 12345) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("baseline", "timed", "too_costly"),
+    [([0.01, 0.012, 0.011], [0.03, 0.02, 0.025], False), ([0.01] * 3, [0.5] * 3, True)],
+)
+def test_the_verdict_compares_medians_with_the_multiple(baseline, timed, too_costly):
+    verdict = cost.summarise("rnn_backward", "rnn_forward", 8, baseline, timed)
+    assert verdict.too_costly is too_costly
+    assert verdict.multiple == 30.0
+    if too_costly:
+        assert verdict.note().startswith("Not credited: rnn_backward cost 50 times as much CPU")
+        assert "finite differences cost one forward pass per parameter" in verdict.note()
+
+
+def test_calls_per_cell_reach_the_minimum_without_passing_the_cap():
+    assert cost.repeats_for(1.0) == 1
+    assert cost.repeats_for(0.001) == 20
+    assert cost.repeats_for(0.0) == cost.MAX_REPEATS
