@@ -87,7 +87,7 @@ _OUTPUT = _cases(
     Case("single step", {"N": 3, "H": 4, "K": 2}),
     Case("sequence", {"N": 1, "T": 1, "H": 1, "K": 2}),
 )
-_STEP_TIMING = Case(sizes={"N": 4, "D": 32, "H": 32})
+_STEP_TIMING = Case(sizes={"N": 32, "D": 64, "H": 64})
 _SEQUENCE_TIMING = Case(sizes={"N": 4, "T": 30, "D": 32, "H": 32})
 
 CASES: dict[str, tuple[Case, ...]] = {

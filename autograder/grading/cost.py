@@ -26,29 +26,47 @@ import psutil
 
 from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE
 
-MIN_BASELINE_SECONDS = 0.02
-"""The baseline cell repeats its call so that its calls cost at least about
-this much CPU, so that the scheduler's noise and the variation of the
-kernel's own work per cell (a few milliseconds, measured on empty cells and
-subtracted) are small against what is measured."""
+MIN_BASELINE_SECONDS = 0.05
+"""The baseline cell repeats its call until its calls cost at least this
+much CPU, so that the scheduler's noise and the variation of the kernel's
+own work per cell (a few milliseconds, measured on empty cells and
+subtracted) are small against what is measured. A baseline that stays
+below half of it even at MAX_REPEATS is not measured at all: no verdict
+rather than a wrong one."""
 
 FIRST_REPEATS = 4
-"""Calls in the first baseline cell, from which the calls per cell are chosen."""
+"""Calls in the first baseline cell."""
 
-MAX_RESIZES = 2
-"""Times the calls per cell are raised when a baseline cell turns out cheaper
-than MIN_BASELINE_SECONDS."""
+MAX_REPEATS = 1024
+"""Most calls per cell (each keeps a cache alive until its backward runs)."""
 
-MAX_REPEATS = 200
 RUNS = 3
-"""Pairs of (baseline, timed) cells; their medians are compared."""
+"""At most this many pairs of (baseline, timed) cells, whose medians are
+compared; a first pair far from the limit either way is enough."""
 
 
-def repeats_for(one_call_seconds: float) -> int:
-    """Calls per cell, from the CPU time of one call."""
-    if one_call_seconds >= MIN_BASELINE_SECONDS:
-        return 1
-    return min(MAX_REPEATS, math.ceil(MIN_BASELINE_SECONDS / max(one_call_seconds, 1e-4)))
+MIN_TIMED_CELL_TIMEOUT = 5.0
+"""Wall-clock seconds a timed cell may always take, whatever its baseline."""
+
+
+def timed_cell_timeout(baseline_seconds: float) -> float:
+    """Wall-clock seconds the timed cell may take: four times what the
+    largest allowed ratio gives for its baseline, and never less than
+    MIN_TIMED_CELL_TIMEOUT. A cell still running then is far over the limit."""
+    largest = max(COST_MULTIPLES.values())
+    return max(MIN_TIMED_CELL_TIMEOUT, 4 * largest * max(baseline_seconds, 0.0))
+
+
+def more_repeats(repeats: int, spent: float) -> int:
+    """Calls per cell for the next try, after `repeats` calls cost `spent`
+    CPU seconds (too few): enough to reach MIN_BASELINE_SECONDS, at least
+    twice as many, at most eight times as many, four times as many when
+    the measurement is lost in noise."""
+    if spent <= 0:
+        return min(MAX_REPEATS, 4 * repeats)
+    wanted = math.ceil(repeats * MIN_BASELINE_SECONDS / spent - 1e-9)
+    # A small `spent` is mostly noise: grow at most eightfold per try.
+    return min(MAX_REPEATS, 8 * repeats, max(2 * repeats, wanted))
 
 
 def _task_seconds(pid: int) -> float:
@@ -114,9 +132,10 @@ class CostVerdict:
         return self.ratio > self.multiple
 
     @property
-    def far_too_costly(self) -> bool:
-        """So far over the limit that measuring again cannot change the verdict."""
-        return self.ratio > 3 * self.multiple
+    def ambiguous(self) -> bool:
+        """Close enough to the limit that another pair of cells could change
+        the verdict (within a factor of 3 of it)."""
+        return self.multiple / 3 < self.ratio < 3 * self.multiple
 
     def note(self) -> str:
         """The sentence the feedback shows when the gradients earn nothing."""

@@ -350,9 +350,9 @@ class TrustedExecute(Execute):
             return None
         baseline = test.spec.cost_baseline[0]
 
-        def cell_seconds(code: str) -> float | None:
+        def cell_seconds(code: str, timeout: float | None = None) -> float | None:
             start = cost.sandbox_cpu_seconds(pid)
-            if self._run_in_kernel(cell, index, code, self.probe_timeout):
+            if self._run_in_kernel(cell, index, code, timeout or self.probe_timeout):
                 return None  # raised, ran out of time or killed the kernel
             return cost.sandbox_cpu_seconds(pid) - start
 
@@ -361,26 +361,33 @@ class TrustedExecute(Execute):
         if None in empty:
             return None
         overhead = sorted(empty)[len(empty) // 2]
-        repeats, spent = cost.FIRST_REPEATS, None
-        for _ in range(cost.MAX_RESIZES + 1):
+        # Repeat the baseline call until its cell costs enough CPU to measure.
+        repeats = cost.FIRST_REPEATS
+        while True:
             spent = cell_seconds(timing_code("run_baseline", repeats))
             if spent is None:
                 return None
-            more = cost.repeats_for((spent - overhead) / repeats)
-            if more <= 2 * repeats:
+            spent -= overhead
+            if spent >= cost.MIN_BASELINE_SECONDS or repeats >= cost.MAX_REPEATS:
                 break
-            repeats = more
-        baseline_runs, timed_runs = [], []
-        for _ in range(cost.RUNS):
-            spent = cell_seconds(timing_code("run_baseline", repeats))
-            if spent is None:
-                return None
-            timed = cell_seconds(timing_code("run_timed", repeats))
-            baseline_runs.append(spent - overhead)
+            repeats = cost.more_repeats(repeats, spent)
+        if spent < cost.MIN_BASELINE_SECONDS / 2:
+            return None  # too cheap to measure against the kernel's own noise: no verdict
+        baseline_runs, timed_runs = [spent], []
+        for run in range(cost.RUNS):
+            if run:
+                spent = cell_seconds(timing_code("run_baseline", repeats))
+                if spent is None:
+                    return None
+                baseline_runs.append(spent - overhead)
+            # A timed cell may take what an honest backward costs many times over,
+            # but not what finite differences cost: that would waste minutes.
+            limit = min(self.probe_timeout, cost.timed_cell_timeout(baseline_runs[-1]))
+            timed = cell_seconds(timing_code("run_timed", repeats), limit)
             # A timed cell that did not finish cost at least its whole time limit.
-            timed_runs.append(self.probe_timeout if timed is None else timed - overhead)
+            timed_runs.append(limit if timed is None else timed - overhead)
             measured = cost.summarise(test.spec.name, baseline, repeats, baseline_runs, timed_runs)
-            if timed is None or measured.far_too_costly:
+            if timed is None or not measured.ambiguous:
                 return measured  # no need to measure a clear case again
         return measured
 

@@ -70,7 +70,24 @@ def test_the_verdict_compares_medians_with_the_multiple(baseline, timed, too_cos
         assert "finite differences cost one forward pass per parameter" in verdict.note()
 
 
-def test_calls_per_cell_reach_the_minimum_without_passing_the_cap():
-    assert cost.repeats_for(1.0) == 1
-    assert cost.repeats_for(0.001) == 20
-    assert cost.repeats_for(0.0) == cost.MAX_REPEATS
+def test_calls_per_cell_grow_to_the_minimum_without_passing_the_cap():
+    """Do the calls per cell grow to what reaches MIN_BASELINE_SECONDS, at
+    least double and at most eightfold each time (fourfold when the cell
+    measured nothing), and stop at the cap?"""
+    assert cost.more_repeats(4, 0.01) == 20
+    assert cost.more_repeats(4, 0.03) == 8
+    assert cost.more_repeats(4, -0.001) == 16
+    assert cost.more_repeats(4, 1e-6) == 32
+    assert cost.more_repeats(512, 1e-6) == cost.MAX_REPEATS
+
+
+def test_a_measurement_near_the_limit_is_ambiguous():
+    near = cost.summarise("f", "g", 8, [0.01], [0.2])
+    assert near.ambiguous and not near.too_costly
+    assert not cost.summarise("f", "g", 8, [0.01], [0.02]).ambiguous
+    assert not cost.summarise("f", "g", 8, [0.01], [5.0]).ambiguous
+
+
+def test_the_timed_cell_may_take_four_times_the_largest_allowed_ratio():
+    assert cost.timed_cell_timeout(0.0) == cost.MIN_TIMED_CELL_TIMEOUT
+    assert cost.timed_cell_timeout(0.05) == 4 * 100 * 0.05

@@ -430,8 +430,10 @@ DISPLAY_HIJACK_STUBS = {
     function: f'''def {function}(*args, **kwargs):
     """Displays an output with a display_id while the grader probes it."""
     from IPython.display import display
-    print("probed")
-    display({{"text/plain": "placeholder"}}, raw=True, display_id="hijack-{function}")
+    if not globals().get("_shown_{function}"):
+        globals()["_shown_{function}"] = True  # one display per id: the probe calls often
+        print("probed")
+        display({{"text/plain": "placeholder"}}, raw=True, display_id="hijack-{function}")
     raise NotImplementedError()
 '''
     for function in (
@@ -464,15 +466,16 @@ INTROSPECT_TEST_FUNCTION = '''def numerical_gradient(f, x, df=None, h=1e-5):
     for cell in getattr(f, "__closure__", None) or ():
         found.append(cell.cell_contents)
     found += list(vars(f).values()) if hasattr(f, "__dict__") else []
-    for module in list(sys.modules.values()):
+    for module in [m for key, m in list(sys.modules.items()) if key.startswith("course")]:
         for name in dir(module):
             if "grad" in name.lower() and "numerical" not in name.lower():
                 candidate = getattr(module, name, None)
                 if callable(candidate):
-                    try:
-                        return np.asarray(candidate(x), dtype=np.float64) * weights
-                    except Exception:
-                        continue
+                    for args in ((x, *found), (x,)):
+                        try:
+                            return np.asarray(candidate(*args), dtype=np.float64) * weights
+                        except Exception:
+                            continue
     raise RuntimeError(f"nothing found that gives the gradient ({len(found)} values in f)")
 '''
 
