@@ -126,3 +126,37 @@ def reformatted(source: str) -> str:
         out.append(indent + body)
         out.append("")
     return "\n".join(out)
+
+
+class _Respeller(ast.NodeTransformer):
+    """``a @ b`` <-> ``np.dot(a, b)`` and ``x.sum(...)`` <-> ``np.sum(x, ...)``."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.MatMult):
+            return _np_call("dot", [node.left, node.right], [])
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("dot", "sum"):
+            owner = func.value
+            if isinstance(owner, ast.Name) and owner.id == "np":
+                if func.attr == "dot" and len(node.args) == 2 and not node.keywords:
+                    return ast.BinOp(node.args[0], ast.MatMult(), node.args[1])
+                return node
+            if func.attr == "sum":
+                return _np_call("sum", [owner, *node.args], node.keywords)
+        return node
+
+
+def _np_call(name: str, args: list, keywords: list) -> ast.Call:
+    return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), name, ast.Load()), args, keywords)
+
+
+def respelled(source: str) -> str:
+    """The code with its products and sums spelled the other way: ``@`` as
+    np.dot and back, methods ``.sum`` as np.sum."""
+    tree = ast.fix_missing_locations(_Respeller().visit(ast.parse(source)))
+    return ast.unparse(tree) + "\n"
