@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from solutions import lstm, rnn, softmax
-from tests.autograder.integrity.students import PLANTS, STYLES, Student, honest_students
+from tests.autograder.integrity.students import (
+    PLANTS,
+    STYLES,
+    Student,
+    honest_students,
+    planted_students,
+)
 
 SIZES = ({"N": 3, "T": 4, "D": 2, "H": 5, "K": 6}, {"N": 1, "T": 1, "D": 3, "H": 1, "K": 2})
 
@@ -24,6 +30,12 @@ def close(actual, expected, what: str) -> None:
     np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12, err_msg=what)
 
 
+def close_all(actual: tuple, expected: tuple, what: str) -> None:
+    """Every returned value of a function against the reference's."""
+    for mine, theirs in zip(actual, expected, strict=True):
+        close(mine, theirs, what)
+
+
 def check_a2_rnn(f: dict, rng: np.random.Generator, n, t, d, h, k) -> None:
     x, x_seq = rng.standard_normal((n, d)), rng.standard_normal((n, t, d))
     h0, U, W, b = (rng.standard_normal(s) for s in ((n, h), (h, d), (h, h), (h,)))
@@ -34,38 +46,35 @@ def check_a2_rnn(f: dict, rng: np.random.Generator, n, t, d, h, k) -> None:
     out, cache = f["rnn_step_forward"](x, h0, U, W, b)
     ref, ref_cache = rnn.rnn_step_forward(x, h0, U, W, b)
     close(out, ref, "rnn_step_forward")
-    for mine, theirs in zip(
-        f["rnn_step_backward"](dh, cache), rnn.rnn_step_backward(dh, ref_cache), strict=True
-    ):
-        close(mine, theirs, "rnn_step_backward")
+    close_all(
+        f["rnn_step_backward"](dh, cache),
+        rnn.rnn_step_backward(dh, ref_cache),
+        "rnn_step_backward",
+    )
     out, cache = f["rnn_forward"](x_seq, h0, U, W, b)
     ref, ref_cache = rnn.rnn_forward(x_seq, h0, U, W, b)
     close(out, ref, "rnn_forward")
-    for mine, theirs in zip(
-        f["rnn_backward"](dh_seq, cache), rnn.rnn_backward(dh_seq, ref_cache), strict=True
-    ):
-        close(mine, theirs, "rnn_backward")
+    close_all(
+        f["rnn_backward"](dh_seq, cache), rnn.rnn_backward(dh_seq, ref_cache), "rnn_backward"
+    )
     out, cache = f["output_forward"](ref, V, c)
     o, ref_cache = rnn.output_forward(ref, V, c)
     close(out, o, "output_forward")
     do = rng.standard_normal(o.shape)
-    for mine, theirs in zip(
-        f["output_backward"](do, cache), rnn.output_backward(do, ref_cache), strict=True
-    ):
-        close(mine, theirs, "output_backward")
+    close_all(
+        f["output_backward"](do, cache), rnn.output_backward(do, ref_cache), "output_backward"
+    )
     for logits, m in ((o, mask), (o, None), (1e4 * o, mask)):
-        for mine, theirs in zip(
+        close_all(
             f["temporal_softmax_loss"](logits, y, m),
             softmax.temporal_softmax_loss(logits, y, m),
-            strict=True,
-        ):
-            close(mine, theirs, "temporal_softmax_loss")
-    for mine, theirs in zip(
+            "temporal_softmax_loss",
+        )
+    close_all(
         f["rnn_loss"](x_seq, y, h0, U, W, b, V, c, mask),
         rnn.rnn_loss(x_seq, y, h0, U, W, b, V, c, mask),
-        strict=True,
-    ):
-        close(mine, theirs, "rnn_loss")
+        "rnn_loss",
+    )
 
 
 def check_a3_lstm(f: dict, rng: np.random.Generator, n, t, d, h, k) -> None:
@@ -78,19 +87,17 @@ def check_a3_lstm(f: dict, rng: np.random.Generator, n, t, d, h, k) -> None:
     *out, cache = f["lstm_step_forward"](x, h0, c0, U, W, b)
     *ref, ref_cache = lstm.lstm_step_forward(x, h0, c0, U, W, b)
     close(out, ref, "lstm_step_forward")
-    for mine, theirs in zip(
+    close_all(
         f["lstm_step_backward"](dh, dc, cache),
         lstm.lstm_step_backward(dh, dc, ref_cache),
-        strict=True,
-    ):
-        close(mine, theirs, "lstm_step_backward")
+        "lstm_step_backward",
+    )
     out, cache = f["lstm_forward"](x_seq, h0, c0, U, W, b)
     ref, ref_cache = lstm.lstm_forward(x_seq, h0, c0, U, W, b)
     close(out, ref, "lstm_forward")
-    for mine, theirs in zip(
-        f["lstm_backward"](dh_seq, cache), lstm.lstm_backward(dh_seq, ref_cache), strict=True
-    ):
-        close(mine, theirs, "lstm_backward")
+    close_all(
+        f["lstm_backward"](dh_seq, cache), lstm.lstm_backward(dh_seq, ref_cache), "lstm_backward"
+    )
 
 
 CHECKS = {"a2_rnn": check_a2_rnn, "a3_lstm": check_a3_lstm}
@@ -102,8 +109,6 @@ def test_every_honest_style_and_every_planted_copy_is_right(
 ):
     """Does each honest student's code, and each disguised copy of it,
     return what the reference solutions return, for every graded function?"""
-    from tests.autograder.integrity.students import planted_students
-
     source = released_course / "source" / assignment / f"{assignment}.ipynb"
     honest = honest_students(assignment, source)
     everyone = honest + planted_students(honest, assignment)
