@@ -251,7 +251,7 @@ def student_documents(site_dir: Path, downloads_dir: Path, repository: Path) -> 
     """Every document a student can reach: each file of the built site
     (pages, page sources, downloadable notebooks and zips), each release
     download (``<course>/downloads/*.zip``: notebooks and the shipped
-    ``course_checks.py``), and the files a launch environment would be
+    ``course_checks`` package), and the files a launch environment would be
     built from, named relative to the repository where they are in it."""
 
     def label(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 A graded solution is the ``### BEGIN SOLUTION`` ... ``### END SOLUTION``
 region of a solution cell, inside the definition of a function that the
-grader grades (a key of ``autograder.harness.checks.SPECS``). What the
+grader grades (a key of ``autograder.course_checks.specs.SPECS``). What the
 release gives every student around those regions (the signatures and
 docstrings of the solution cells, the visible checks of the test cells)
 is collected too: nobody copies an answer from it.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jupytext
 
-from autograder.harness import checks
+from autograder.course_checks.specs import SPECS
 from autograder.integrity.normalize import Statement, statements_of
 
 BEGIN = "### BEGIN SOLUTION"
@@ -54,7 +54,7 @@ class GradedSolution:
 
 def graded_functions() -> frozenset[str]:
     """Names of the functions the grader grades: the keys of SPECS."""
-    return frozenset(checks.SPECS)
+    return frozenset(SPECS)
 
 
 def _cells(path: Path, tag: str) -> list[str]:

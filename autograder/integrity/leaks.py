@@ -31,7 +31,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from autograder.harness import checks
+from autograder.course_checks.specs import SPECS
 from autograder.integrity.artifacts import Document
 from autograder.integrity.graded import GradedSolution
 from autograder.integrity.normalize import (
@@ -62,17 +62,17 @@ group found so far is kept (it is never reached on the course's pages)."""
 
 
 def course_parameters() -> frozenset[str]:
-    """Names of the parameters: arguments of a graded function that it (or
-    its backward) returns a gradient ``d<name>`` for, and that have no batch
-    axis N: shared by the whole batch, like U, W, b, V and c."""
-    specs = checks.SPECS.values()
-    gradients = {out.name[1:] for spec in specs for out in spec.outputs if out.name[:1] == "d"}
-    return frozenset(
-        name
-        for spec in specs
-        for name, axes in spec.args
-        if name in gradients and axes and "N" not in axes
-    )
+    """Names of the parameters: arguments that a graded function returns a
+    gradient for and that have no batch axis N in its main layout (shared
+    by the whole batch), like U, W, b, V and c."""
+    found = set()
+    for spec in SPECS.values():
+        axes = spec.layouts[0].axes
+        for output in spec.outputs:
+            if output.is_gradient and output.of and axes.get(output.of):
+                if "N" not in axes[output.of]:
+                    found.add(output.of)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

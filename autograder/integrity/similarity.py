@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from autograder.harness.checks import SPECS
+from autograder.course_checks.specs import SPECS
 from autograder.integrity.normalize import (
     Statement,
     parse_code,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.harness.checks import SPECS
+from autograder.course_checks.specs import SPECS
 from autograder.integrity.similarity import defined_functions, notebook_code
 from tests.autograder.integrity.rewrite import (
     recommented,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course_checks.specs import SPECS
 from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR
-from autograder.harness.checks import SPECS
 from autograder.integrity.graded import GradedSourceError, given_statements, read_solutions
 
 HEADER = "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n---\n"

@@ -2,7 +2,7 @@
 
 Everything a student can reach is searched: the built site (every page, the
 page sources offered for download, the notebooks and zips it links), every
-release download (notebooks and the shipped course_checks.py), and the
+release download (notebooks and the shipped course_checks package), and the
 files of a launch environment if the repository has one. The search is
 autograder.integrity.leaks: statement by statement, under renaming,
 across cells, in any order. A failure lists every statement found, with the
@@ -11,12 +11,13 @@ document, the graded function and its normalised form.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from autograder.course_checks.specs import SPECS
 from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR, REPOSITORY
-from autograder.harness.checks import SPECS
 from autograder.integrity.artifacts import (
     INSTALLS_REPOSITORY,
     launch_environment_files,
@@ -44,8 +45,11 @@ def test_no_student_facing_artifact_shows_a_graded_solution(
     assert any(n.startswith(f"{site}/_sources/") and n.endswith(".ipynb") for n in names)
     for archive in sorted(release_downloads.glob("*.zip")):
         label = str(archive.relative_to(REPOSITORY))
-        assert f"{label}!{archive.stem}/{archive.stem}.ipynb" in names
-        assert f"{label}!{archive.stem}/course_checks.py" in names
+        with zipfile.ZipFile(archive) as opened:
+            code = [m for m in opened.namelist() if m.endswith((".py", ".ipynb"))]
+        assert f"{archive.stem}/{archive.stem}.ipynb" in code
+        assert any(m.startswith(f"{archive.stem}/course_checks") for m in code), code
+        assert [m for m in code if f"{label}!{m}" not in names] == []
 
     patterns = patterns_of(
         read_solutions(DEFAULT_ASSIGNMENTS_DIR), given_statements(DEFAULT_ASSIGNMENTS_DIR)
