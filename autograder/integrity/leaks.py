@@ -370,6 +370,13 @@ def _best_group(options: list[list[Match]]) -> list[Match]:
     return best
 
 
+def _agrees(match: Match, group: list[Match]) -> bool:
+    """Whether a match binds names as the group does (one to one)."""
+    forward = {a: b for m in group for a, b in m.binding}
+    backward = {b: a for a, b in forward.items()}
+    return all(forward.get(a, b) == b and backward.get(b, a) == a for a, b in match.binding)
+
+
 def _counts(group: list[Match], needed: int, kinds_needed: int) -> bool:
     """Whether a group of matches is a leak: one statement that is large or
     reveals enough on its own, or enough revealing operations spread over
@@ -399,17 +406,26 @@ def search_document(
         needed = min(GROUP_WEIGHT, sum(p.weight for p in own))
         kinds_needed = min(2, len({p.shape for p in own}))
         found: list[Match] = []
+        groups: list[list[Match]] = []
         # Every occurrence, not only the best: once a group is recorded its
         # places are taken out and the search runs again on the rest.
         while options:
             group = _best_group(options)
             if not _counts(group, needed, kinds_needed):
                 break
+            groups.append(group)
             found.extend(group)
             taken = {m.site for m in group}
             options = [
                 kept for kept in ([m for m in o if m.site not in taken] for o in options) if kept
             ]
+        # What is left and names things as a recorded group does is one more
+        # occurrence of that group's code (a statement shown twice).
+        for match in (m for o in options for m in o):
+            if match.site not in {m.site for m in found} and any(
+                _agrees(match, group) for group in groups
+            ):
+                found.append(match)
         if found:
             found.sort(key=lambda m: m.site)
             findings.append(Finding(document.name, assignment, function, tuple(found)))
