@@ -3,6 +3,9 @@
 #
 #   bash scripts/build-book.sh            # the book at the repository root
 #   bash scripts/build-book.sh DIR        # another book (the tests build throwaway ones)
+#   PUBLIC_REPOSITORY_URL=https://github.com/<owner>/<repo> bash scripts/build-book.sh
+#                                         # with repository and issues buttons to a
+#                                         # public, solution-free repository
 #
 # Every Sphinx warning fails the build (-W); --keep-going lists them all
 # before failing rather than stopping at the first; -n also reports every
@@ -24,7 +27,17 @@ fi
 # on a fresh machine behaves like every later one.
 export MPLCONFIGDIR="$source_dir/_build/.matplotlib"
 mkdir -p "$MPLCONFIGDIR"
+# The site links no repository unless a public one is named: the
+# configuration is then _config.yml with that repository and its buttons on.
+config_args=()
+if [ -n "${PUBLIC_REPOSITORY_URL:-}" ]; then
+    public_config="$source_dir/_build/_config.public.yml"
+    mkdir -p "$source_dir/_build"
+    (cd "$repo_root" && "$repo_root/.venv/bin/python" -m autograder.integrity.book_config \
+        "$source_dir/_config.yml" "$PUBLIC_REPOSITORY_URL" "$public_config")
+    config_args=(--config "$public_config")
+fi
 start=$SECONDS
 "$jupyter_book" build "$source_dir" --builder html --all \
-    --warningiserror --nitpick --keep-going
+    --warningiserror --nitpick --keep-going ${config_args[@]+"${config_args[@]}"}
 echo "build-book: built $source_dir/_build/html in $((SECONDS - start)) s"

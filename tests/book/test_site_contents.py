@@ -183,15 +183,28 @@ def test_scanner_ignores_uses_and_other_definitions():
     assert graded_definitions(text) == []
 
 
-def test_launch_buttons_open_the_chapter_from_the_repository(site_dir: Path):
-    """Do a chapter's Binder and Colab buttons point at that chapter's file on
-    the main branch of the course repository (and are they plain links)?"""
-    soup = BeautifulSoup(page_path("book/softmax", site_dir).read_text("utf-8"), "html.parser")
-    links = {a["href"] for a in soup.find_all("a", href=True)}
-    repo = "gradients-course/rnn-gradients-course"
-    assert f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/book/softmax.md" in links, (
-        sorted(link for link in links if "binder" in link)
-    )
-    assert f"https://colab.research.google.com/github/{repo}/blob/main/book/softmax.md" in links, (
-        sorted(link for link in links if "colab" in link)
-    )
+LINK_HOSTS_STUDENTS_MUST_NOT_GET = {
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "mybinder.org",
+    "colab.research.google.com",
+}
+"""Repository hosts (the instructor's repository holds the solutions) and
+launch services (their environment would have to install them)."""
+
+HEADER_BUTTONS_STUDENTS_MUST_NOT_GET = (
+    ".dropdown-launch-buttons, .btn-source-repository-button, .btn-source-issues-button"
+)
+"""sphinx-book-theme's launch menu and repository and issues buttons."""
+
+
+@pytest.mark.parametrize("document", CHAPTERS)
+def test_no_page_links_a_repository_or_a_launch_service(document: str, site_dir: Path):
+    """Does no page offer a repository, issues, Binder or Colab button (or
+    any other link to those hosts), since no public repository is named?"""
+    soup = BeautifulSoup(page_path(document, site_dir).read_text("utf-8"), "html.parser")
+    links = [a["href"] for a in soup.find_all("a", href=True)]
+    offending = [h for h in links if urlsplit(h).netloc in LINK_HOSTS_STUDENTS_MUST_NOT_GET]
+    assert offending == [], f"{document} links {offending}"
+    assert soup.select(HEADER_BUTTONS_STUDENTS_MUST_NOT_GET) == []
