@@ -27,7 +27,9 @@ from autograder.grading.preprocessor import TrustedExecute
 from autograder.grading.sanitize import RestoreGradingMetadata
 from autograder.grading.scores import ValidateScores
 
-NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+NBGRADER_TEMPLATES = (
+    Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+)
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 
