@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from autograder.harness import checks
 from tests.book.built_site import REPO_ROOT, element_ids
+
+pytestmark = pytest.mark.slow  # reads _build/html, which `make book` builds
 
 
 def _anchor_exists(site_dir: Path, page: str, anchor: str) -> bool:
