@@ -45,6 +45,10 @@ class PartsCsvExportPlugin(CsvExportPlugin):
     """Rows written by the last export."""
     parts: tuple[str, ...] = ()
     """Part columns written by the last export."""
+    submitted: frozenset[tuple[str, str]] = frozenset()
+    """(assignment, student) of the rows that are a submission. nbgrader's
+    columns cannot tell: a submission imported without a timestamp has a
+    blank one, as a student who submitted nothing does."""
 
     def export(self, gradebook: Gradebook) -> None:
         super().export(gradebook)
@@ -56,11 +60,14 @@ class PartsCsvExportPlugin(CsvExportPlugin):
         assignments = list(dict.fromkeys(assignment for assignment, _ in keys))
         parts = [part for assignment in assignments for part in _parts(gradebook, assignment)]
         lines = [header + _cells(parts)]
+        submitted = set()
         for row, (assignment, student) in zip(rows, keys, strict=True):
             scores = _part_scores(gradebook, assignment, student)
-            lines.append(row + _cells([scores.get(part, "") for part in parts]))
+            if scores is not None:
+                submitted.add((assignment, student))
+            lines.append(row + _cells([(scores or {}).get(part, "") for part in parts]))
         destination.write_text("".join(line + "\n" for line in lines))
-        self.rows, self.parts = len(rows), tuple(parts)
+        self.rows, self.parts, self.submitted = len(rows), tuple(parts), frozenset(submitted)
 
 
 def _parts(gradebook: Gradebook, assignment: str) -> list[str]:
@@ -69,12 +76,12 @@ def _parts(gradebook: Gradebook, assignment: str) -> list[str]:
     return [f"{nb.name}:{cell.name}" for nb in found.notebooks for cell in nb.grade_cells]
 
 
-def _part_scores(gradebook: Gradebook, assignment: str, student: str) -> dict[str, str]:
-    """{part: score} of one submission; empty when there is none."""
+def _part_scores(gradebook: Gradebook, assignment: str, student: str) -> dict[str, str] | None:
+    """{part: score} of one submission; None when there is none."""
     try:
         submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
-        return {}
+        return None
     return {
         f"{nb.name}:{grade.name}": str(float(grade.score))
         for nb in submission.notebooks
@@ -124,13 +131,21 @@ def _check_known(kind: str, asked: Sequence[str], known: list[str]) -> None:
         )
 
 
-def grade_rows(course: Course) -> list[dict[str, str]]:
-    """The export's rows as dicts (column name -> text), for the report."""
+SUBMITTED = "submitted"
+"""The key grade_rows adds to each row: whether it is a submission."""
+
+
+def grade_rows(course: Course) -> list[dict]:
+    """The export's rows as dicts (column name -> text), for the report,
+    each with SUBMITTED: True when the gradebook holds that submission."""
     with tempfile.TemporaryDirectory(prefix="course-export-") as scratch:
         destination = Path(scratch) / DEFAULT_DESTINATION
-        export_grades(course, destination)
+        plugin = export_grades(course, destination)
         with destination.open(newline="") as handle:
-            return list(csv.DictReader(handle))
+            rows = list(csv.DictReader(handle))
+    for row in rows:
+        row[SUBMITTED] = (row["assignment"], row["student_id"]) in plugin.submitted
+    return rows
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.ticker import MaxNLocator
 
 from autograder.apps.common import console, course_from
-from autograder.apps.export import grade_rows
+from autograder.apps.export import SUBMITTED, grade_rows
 from autograder.coursedir import Course
 
 HELP = "write an HTML report of the class's results with plots"
@@ -117,8 +117,7 @@ def summarize(rows: list[dict], records: list[dict]) -> list[AssignmentReport]:
         by_assignment[record["assignment"]].append(record)
     reports = []
     for name in sorted({row["assignment"] for row in rows} | set(by_assignment)):
-        # A row without timestamp is a student who submitted nothing.
-        graded = [r for r in rows if r["assignment"] == name and r["timestamp"] != ""]
+        graded = [r for r in rows if r["assignment"] == name and r[SUBMITTED]]
         scores = [float(r["score"]) for r in graded]
         max_score = max((float(r["max_score"]) for r in graded), default=0.0)
         rates, failures = _verdict_counts(by_assignment.get(name, []))

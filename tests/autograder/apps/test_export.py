@@ -11,7 +11,7 @@ from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
 from autograder.apps.common import UsageError
-from autograder.apps.export import export_grades, grade_rows
+from autograder.apps.export import SUBMITTED, export_grades, grade_rows
 from tests.autograder import command_line
 from tests.autograder.gradebooks import ASSIGNMENTS, COURSE_ID, STUDENTS, SUBMISSIONS
 
@@ -55,6 +55,7 @@ def test_course_export_is_nbgrader_export_plus_part_columns(graded_course, tmp_p
     _assert_nbgrader_columns_agree(theirs, ours)
     rows = list(csv.DictReader(ours.splitlines()))
     assert plugin.rows == len(rows) == len(ASSIGNMENTS) * len(STUDENTS)
+    assert plugin.submitted == set(SUBMISSIONS)
     assert list(plugin.parts) == [f"{a}:{g}" for a, cells in ASSIGNMENTS.items() for g in cells]
     for row in rows:
         parts = {part: row[part] for part in plugin.parts}
@@ -92,8 +93,16 @@ def test_a_selection_exports_what_nbgrader_selects_and_only_its_parts(graded_cou
 
 
 def test_rows_for_the_report_are_the_export(graded_course):
-    """Does grade_rows give the export's rows as dicts of text?"""
+    """Does grade_rows give the export's rows as dicts of text, each marked
+    submitted or not from the gradebook (even without a timestamp)?"""
     rows = grade_rows(graded_course)
+    assert {(r["assignment"], r["student_id"]) for r in rows if r[SUBMITTED]} == set(SUBMISSIONS)
+    assert (
+        next(r for r in rows if (r["assignment"], r["student_id"]) == ("a2_rnn", "jdoe"))[
+            "timestamp"
+        ]
+        == ""
+    )
     jdoe = next(r for r in rows if (r["assignment"], r["student_id"]) == ("a1_softmax", "jdoe"))
     assert (jdoe["score"], jdoe["max_score"], jdoe["a1_softmax:test_rel_error"]) == (
         "2.5",

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from autograder.apps.export import grade_rows
+from autograder.apps.export import SUBMITTED, grade_rows
 from autograder.apps.report import build_report, load_results
 from tests.autograder import command_line
 from tests.autograder.gradebooks import verdict, write_result_record
@@ -72,7 +72,7 @@ def test_text_from_submissions_is_escaped(graded_course):
 def test_an_assignment_without_submissions_and_an_empty_course():
     """Is an assignment nobody submitted said so, without plots, and does a
     course with nothing at all still give a page that says so?"""
-    rows = [{"assignment": "a3_lstm", "timestamp": "", "score": "0.0", "max_score": "15.0"}]
+    rows = [{"assignment": "a3_lstm", "score": "0.0", "max_score": "15.0", SUBMITTED: False}]
     page = Page(build_report(rows, []))
     assert page.headings == ["Course report", "a3_lstm"]
     assert page.paragraphs == ["No submission graded yet."]
