@@ -37,8 +37,6 @@ class PartsCsvExportPlugin(CsvExportPlugin):
     columns and rows is nbgrader's, byte for byte; each line then gets the
     scores of the graded cells of that submission, one column
     ``<notebook>:<grade_id>`` per graded cell of the exported assignments.
-    Usable from stock nbgrader too:
-    ``nbgrader export --ExportApp.plugin_class=autograder.apps.export.PartsCsvExportPlugin``.
     """
 
     rows = 0
