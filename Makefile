@@ -9,11 +9,12 @@ INSTALLED := $(VENV)/.installed
 KERNEL_INSTALLED := $(KERNEL_VENV)/.installed
 SYSTEM_INSTALLED := $(VENV)/.system-installed
 
-.PHONY: help venv book test lint format lock clean system-deps
+.PHONY: help venv book test test-fast lint format lock clean system-deps
 
 help:
 	@echo "make book   build the course book into _build/html"
 	@echo "make test   lint, then run the whole test suite (builds the book)"
+	@echo "make test-fast  lint, then the tests not marked slow (no kernel, batch, book or browser)"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   re-resolve requirements/*.lock from pyproject.toml"
 
@@ -47,6 +48,12 @@ book: venv
 
 test: venv system-deps lint book
 	$(BIN)/python -m pytest
+
+# The edit loop: no grading kernel, nbgrader batch, book build or browser
+# (those tests are marked slow), so neither the kernel environment, the sandbox
+# nor the book is set up.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

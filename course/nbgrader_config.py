@@ -36,7 +36,8 @@ c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
 c.CourseDirectory.root = str(here)
 c.CourseDirectory.course_id = "rnn-gradients"
-c.CourseDirectory.db_url = f"sqlite:///{here / 'gradebook.db'}"
+# The gradebook is nbgrader's default, gradebook.db in this folder, which the
+# `course` command also opens (autograder/coursedir.py): keep it there.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
 # Cell roles come from the gradebook, whatever the submitted metadata says.

@@ -36,9 +36,3 @@ def course_from(args: argparse.Namespace) -> Course:
         return open_course(args.course, args.assignments)
     except FileNotFoundError as error:
         raise UsageError(str(error)) from None
-
-
-def released_assignments(course: Course) -> list[str]:
-    """Assignments that have a release folder, sorted."""
-    release = course.folder("release")
-    return sorted(p.name for p in release.iterdir() if p.is_dir()) if release.exists() else []

@@ -11,11 +11,12 @@ from nbgrader.api import Gradebook, MissingEntry
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from autograder.apps.common import UsageError, console, course_from, released_assignments
+from autograder.apps.common import UsageError, console, course_from
 from autograder.coursedir import nbgrader_api
 from autograder.grading import ledger
 from autograder.grading.scores import gradebook_disagreements
 from autograder.intake.collect import Rejection, collect, file_digest, place
+from autograder.kernels import install_kernelspec
 
 HELP = "import a folder of submissions and autograde them"
 EXAMPLE = """example:
@@ -53,13 +54,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
-    released = released_assignments(course)
+    released = course.released_assignments()
     if args.assignment not in released:
         raise UsageError(
             f"assignment {args.assignment!r} has not been released: run `course release "
             f"{args.assignment}` first (released: {', '.join(released) or 'none'})"
         )
     api = nbgrader_api(course)
+    try:
+        install_kernelspec(course)  # the one command that runs kernels
+    except FileNotFoundError as error:  # no kernel Python: says which and what to do
+        raise UsageError(str(error)) from None
     with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
         try:
             submissions, rejections = collect(args.submissions, args.assignment, Path(scratch))
@@ -77,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 skipped += 1
                 continue
             try:
-                place(submission, course.folder("submitted"))
+                place(submission, course)
                 placed.append((submission, digest))
             except OSError as error:
                 rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))

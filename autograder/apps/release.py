@@ -6,7 +6,7 @@ import argparse
 import shutil
 
 from autograder.apps.common import UsageError, console, course_from
-from autograder.authoring.course_source import assignment_ids, build_course_source
+from autograder.authoring.course_source import build_course_source
 from autograder.authoring.source_notebook import SourceError
 from autograder.coursedir import nbgrader_api
 
@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
-    known = assignment_ids(course.assignments)
+    known = course.authored_assignments()
     chosen = args.assignment or known
     unknown = [a for a in chosen if a not in known]
     if unknown:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for assignment in chosen:
         try:
-            build_course_source(course.assignments, course.root, assignment)
+            build_course_source(course, assignment)
         except SourceError as error:
             console.print(f"[red]release {assignment}: {error}[/red]")
             failed += 1
@@ -46,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"[red]release {assignment}: nbgrader failed[/red]\n{result['log']}")
             failed += 1
             continue
-        course.downloads.mkdir(parents=True, exist_ok=True)
-        archive = shutil.make_archive(
-            str(course.downloads / assignment), "zip", course.folder("release"), assignment
+        archive = course.download_zip(assignment)
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        # make_archive adds the ".zip" itself; the archive holds the folder <assignment>/.
+        shutil.make_archive(
+            str(archive.with_suffix("")), "zip", course.folder("release"), assignment
         )
-        console.print(
-            f"released {assignment}: {course.folder('release') / assignment} ({archive})"
-        )
+        console.print(f"released {assignment}: {course.release_dir(assignment)} ({archive})")
     return 1 if failed else 0

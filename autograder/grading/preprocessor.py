@@ -224,7 +224,7 @@ class TrustedExecute(Execute):
 
     def _work_in_scratch(self, resources: dict) -> dict:
         """Run the notebook in a copy of its folder inside the scratch folder
-        (course_checks.py, data files; not the notebook), so the kernel needs
+        (course_checks/, data files; not the notebook), so the kernel needs
         nothing from the course directory and writes only to its scratch."""
         work = self._kernel_dir / "work"
         origin = (resources.get("metadata") or {}).get("path")

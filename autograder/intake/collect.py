@@ -11,7 +11,9 @@ Two layouts are understood:
   remaining word).
 
 A submission that cannot be understood is returned as a rejection with its
-reason; it never stops the others.
+reason; it never stops the others. Symbolic links are never followed: a
+link in an export could make one student's file (or the grading seed)
+another's submission.
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.coursedir import Course
+
 MAX_ZIP_BYTES = 50 * 1024 * 1024
-"""A zip that unpacks to more than this is rejected (zip bombs)."""
+"""A zip that unpacks to more than this is rejected (zip bombs). A zip that
+declares less than it holds fails its CRC check while unpacking."""
+
+MAX_ZIP_MEMBERS = 1000
+"""A zip with more files than this is rejected (a bomb of empty files)."""
+
+NAMING = "<student>_<assignment>.ipynb, <assignment> - <student>.zip or <student>/<assignment>/"
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
@@ -63,7 +73,9 @@ def collect(
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        if entry.is_symlink():
+            rejections.append(Rejection(entry, _LINK))
+        elif entry.is_dir():
             _from_student_folder(entry, assignment, submissions, rejections)
         elif entry.suffix == ".ipynb":
             _from_flat_notebook(entry, assignment, submissions, rejections)
@@ -71,25 +83,41 @@ def collect(
             _from_zip(entry, assignment, scratch, submissions, rejections)
         else:
             rejections.append(Rejection(entry, "not a notebook, a zip or a student folder"))
+    return _one_per_student(submissions, rejections), rejections
+
+
+_LINK = "a symbolic link: submissions must be plain files or folders, links are not followed"
+
+
+def _one_per_student(submissions: list[Submission], rejections: list[Rejection]):
+    """The first submission of each student in name order; the others are
+    rejected. Ids that differ only in case are one student: a
+    case-insensitive file system would put both in one submitted/ folder."""
     kept: dict[str, Submission] = {}
     for submission in submissions:
-        first = kept.setdefault(submission.student, submission)
-        if first is not submission:
-            rejections.append(
-                Rejection(
-                    submission.origin,
-                    f"a second submission for student {submission.student!r}; "
-                    f"graded the first one in name order ({first.origin.name}) instead",
-                )
+        first = kept.setdefault(submission.student.casefold(), submission)
+        if first is submission:
+            continue
+        spelled = "" if first.student == submission.student else f" (as {submission.student!r})"
+        rejections.append(
+            Rejection(
+                submission.origin,
+                f"a second submission for student {first.student!r}{spelled}; "
+                f"graded the first one in name order ({first.origin.name}) instead",
             )
-    return list(kept.values()), rejections
+        )
+    return list(kept.values())
 
 
 def _valid_student(student: str, origin: Path, rejections: list[Rejection]) -> bool:
     if STUDENT_ID.match(student):
         return True
     rejections.append(
-        Rejection(origin, f"cannot read a student id from the name (got {student!r})")
+        Rejection(
+            origin,
+            f"cannot read a student id from the name (got {student!r}; expected {NAMING}, "
+            "the id made of letters, digits and . _ @ -)",
+        )
     )
     return False
 
@@ -127,6 +155,8 @@ def _from_flat_notebook(path, assignment, submissions, rejections) -> None:
 
 def _readable(path: Path) -> Path | str:
     """`path` if it is a valid notebook, else the reason it is not."""
+    if path.is_symlink():
+        return f"{path.name} is {_LINK}"
     try:
         nbformat.validate(nbformat.read(path, as_version=4))
     except UnicodeDecodeError:
@@ -143,12 +173,24 @@ def _from_zip(path, assignment, scratch, submissions, rejections) -> None:
         return
     try:
         with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                rejections.append(
+                    Rejection(
+                        path, f"holds {len(members)} files, over the limit of {MAX_ZIP_MEMBERS}"
+                    )
+                )
+                return
+            total = sum(info.file_size for info in members)
             if total > MAX_ZIP_BYTES:
-                rejections.append(Rejection(path, f"unpacks to {total} bytes, over the limit"))
+                rejections.append(
+                    Rejection(
+                        path, f"unpacks to {total} bytes, over the limit of {MAX_ZIP_BYTES} bytes"
+                    )
+                )
                 return
             target = Path(tempfile.mkdtemp(prefix=f"{student}-", dir=scratch))
-            for info in archive.infolist():
+            for info in members:
                 destination = (target / info.filename).resolve()
                 if not destination.is_relative_to(target.resolve()):
                     rejections.append(Rejection(path, f"unsafe path in zip: {info.filename}"))
@@ -188,12 +230,14 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def place(submission: Submission, submitted_dir: Path) -> Path:
-    """Copy a submission to submitted/<student>/<assignment>/<assignment>.ipynb
-    (replacing an earlier copy) and return that folder."""
-    target = Path(submitted_dir) / submission.student / submission.assignment
+def place(submission: Submission, course: Course) -> Path:
+    """Copy a submission to the course's submitted/<student>/<assignment>/
+    as <assignment>.ipynb (replacing an earlier copy) and return that folder."""
+    target = course.submitted_dir(submission.student, submission.assignment)
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copyfile(submission.notebook, target / f"{submission.assignment}.ipynb")
+    shutil.copyfile(
+        submission.notebook, course.submitted_notebook(submission.student, submission.assignment)
+    )
     return target

@@ -1,15 +1,25 @@
-"""A real course directory, released and graded through the `course` command."""
+"""Course directories for the autograder's tests: a released one (through
+the `course` command) and empty ones with a real, empty nbgrader gradebook."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 
-from autograder.authoring.course_source import assignment_ids
 from autograder.cli import main
-from autograder.coursedir import CONFIG_NAME, DEFAULT_ASSIGNMENTS_DIR, DEFAULT_COURSE_DIR
+from autograder.coursedir import (
+    CONFIG_NAME,
+    DEFAULT_COURSE_DIR,
+    GRADEBOOK_NAME,
+    Course,
+    open_course,
+    put_scripts_on_path,
+)
+from tests.autograder.gradebooks import COURSE_ID
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +29,31 @@ def released_course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
     shutil.copy(DEFAULT_COURSE_DIR / CONFIG_NAME, root / CONFIG_NAME)
     assert main(["release", "--course", str(root)]) == 0
-    released = sorted(p.name for p in (root / "release").iterdir() if p.is_dir())
-    assert released == assignment_ids(DEFAULT_ASSIGNMENTS_DIR)
+    course = open_course(root)
+    assert course.released_assignments() == course.authored_assignments()
     return root
+
+
+@pytest.fixture(scope="session")
+def empty_gradebook(tmp_path_factory) -> Path:
+    """An empty nbgrader gradebook, created once by nbgrader itself. Tests
+    copy it: creating one runs `alembic` in a subprocess, seconds each time."""
+    put_scripts_on_path()
+    path = tmp_path_factory.mktemp("gradebook") / GRADEBOOK_NAME
+    with Gradebook(f"sqlite:///{path}", COURSE_ID):
+        pass
+    return path
+
+
+@pytest.fixture
+def new_course(tmp_path_factory, empty_gradebook) -> Callable[[], Course]:
+    """Makes course directories: the repository's nbgrader_config.py and an
+    empty gradebook, nothing else."""
+
+    def make() -> Course:
+        course = Course(tmp_path_factory.mktemp("course").resolve())
+        shutil.copy(DEFAULT_COURSE_DIR / CONFIG_NAME, course.config_file)
+        shutil.copy(empty_gradebook, course.gradebook_file)
+        return course
+
+    return make
