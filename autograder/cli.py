@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from autograder.apps import common, export, feedback, grade, release, report
+from autograder.apps import check_worker, common, export, feedback, grade, release, report
 
 SUBCOMMANDS = {
     "release": release,
@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "feedback": feedback,
     "export": export,
     "report": report,
+    "check-worker": check_worker,
 }
 
 DESCRIPTION = """Release, grade and report the course's assignments (on top of nbgrader).
