@@ -32,8 +32,8 @@ def warn_rlimit_only(reason: str, limits: SandboxLimits) -> None:
             return
         _warned = True
     message = (
-        "NO MEMORY CGROUP: kernels run without a hard cap on the sandbox's memory, "
-        f"under per-process rlimits only ({limits.memory_limit} bytes of address space "
+        "NO MEMORY CGROUP: kernels run without a hard cap on the sandbox's memory and "
+        f"processes, under rlimits only ({limits.memory_limit} bytes of address space "
         f"per process, {limits.process_limit} processes of the sandbox user), so a "
         f"notebook's total memory can reach processes x limit: {reason}"
     )
@@ -60,7 +60,8 @@ class CgroupGuard:
                 self.cgroup = KernelCgroup.create(place, limits.memory_cap, limits.pids_cap)
                 self.enforcement = place.version
             except OSError as error:
-                reason = f"the kernel's cgroup could not be made below {place.parents}: {error}"
+                parents = ", ".join(str(parent) for parent in place.parents)
+                reason = f"the kernel's cgroup could not be made below {parents}: {error}"
         if self.cgroup is None:
             warn_rlimit_only(reason, limits)
 

@@ -74,7 +74,7 @@ def launcher_spec(config: SandboxConfig, kernel_argv: list[str], *, drop_user: b
     """The JSON argument of rlimit_launcher.py."""
     return json.dumps(
         {
-            "limits": config.resource_limits(),
+            "limits": config.limits.resource_limits(),
             "uid": config.sandbox_uid if drop_user else None,
             "gid": config.sandbox_gid if drop_user else None,
             "cwd": str(working_dir_of(config)),

@@ -27,8 +27,9 @@ CGROUP_V2 = "cgroup v2"
 CGROUP_V1 = "cgroup v1"
 RLIMIT_ONLY = "rlimit"
 MEMORY_ENFORCEMENTS = (CGROUP_V2, CGROUP_V1, RLIMIT_ONLY)
-"""How a kernel's memory is bounded: by a cgroup of either version (a hard cap on the
-whole sandbox, plus the per-process rlimits), or by per-process rlimits alone."""
+"""How a kernel's memory is bounded (``SandboxedKernelManager.memory_enforcement``): by
+a cgroup of either version (a hard cap on the whole sandbox, plus the per-process
+rlimits), or by per-process rlimits alone."""
 
 
 def _limit(default: int, help: str) -> Any:
@@ -55,8 +56,8 @@ class SandboxLimits:
     )
     pids_cap: int = _limit(
         64,
-        "Processes plus threads the whole sandbox may have at once, enforced by a pids "
-        "cgroup (pids.max): stops fork bombs without counting other kernels. Leave room "
+        "Processes plus threads the whole sandbox may have at once, whatever their user, "
+        "enforced by a pids cgroup (pids.max) and counting no other kernel. Leave room "
         "for the kernel's own threads (about 10) and bubblewrap (2).",
     )
     memory_limit: int = _limit(
@@ -73,9 +74,11 @@ class SandboxLimits:
     )
     process_limit: int = _limit(
         64,
-        "Processes plus threads of the sandbox user (RLIMIT_NPROC), used only when no "
-        "cgroup can be made (pids_cap replaces it otherwise: RLIMIT_NPROC counts every "
-        "process of the user, so kernels running at the same time share it).",
+        "Processes plus threads of the sandbox user (RLIMIT_NPROC), with or without a "
+        "cgroup: it refuses a fork before the kernel copies the process, where pids_cap "
+        "refuses it after (a fork loop then takes about 5 times longer). It counts every "
+        "process of the user: kernels that run at the same time as the same "
+        "sandbox_uid share it.",
     )
     file_size_limit: int = _limit(
         64 * MIB, "Largest file the kernel may write, in bytes (RLIMIT_FSIZE)."
@@ -93,8 +96,8 @@ class SandboxLimits:
     )
     blas_threads: int = _limit(
         1,
-        "Threads NumPy's BLAS may start in the kernel (each counts against pids_cap, or "
-        "process_limit without a cgroup): BLAS must not start one per host core.",
+        "Threads NumPy's BLAS may start in the kernel (each counts against pids_cap and "
+        "process_limit): BLAS must not start one per host core.",
     )
 
     def __post_init__(self) -> None:
@@ -107,19 +110,11 @@ class SandboxLimits:
                     f">= {lowest}, got {value!r}"
                 )
 
-    def resource_limits(self, memory_enforcement: str) -> dict[str, tuple[int, int]]:
+    def resource_limits(self) -> dict[str, tuple[int, int]]:
         """The (soft, hard) resource limits the kernel starts under, keyed by the
-        name of the ``resource.RLIMIT_*`` constant.
-
-        Under a cgroup the pids cap replaces RLIMIT_NPROC; RLIMIT_AS stays in both
-        cases (see :attr:`memory_limit`).
-        """
-        if memory_enforcement not in MEMORY_ENFORCEMENTS:
-            raise ValueError(
-                f"memory enforcement must be one of {MEMORY_ENFORCEMENTS}, "
-                f"got {memory_enforcement!r}"
-            )
-        limits = {
+        name of the ``resource.RLIMIT_*`` constant: the same with or without a
+        cgroup, whose caps bound the sandbox as a whole on top of them."""
+        return {
             "RLIMIT_AS": (self.memory_limit, self.memory_limit),
             # The soft limit sends SIGXCPU (which code could ignore); the hard one
             # kills for certain a little later.
@@ -130,9 +125,6 @@ class SandboxLimits:
             # SIGXCPU and SIGXFSZ dump core by default, into a folder we do not read.
             "RLIMIT_CORE": (0, 0),
         }
-        if memory_enforcement != RLIMIT_ONLY:
-            del limits["RLIMIT_NPROC"]
-        return limits
 
 
 DEFAULT_LIMITS = SandboxLimits()
@@ -161,8 +153,6 @@ class SandboxConfig:
             read-only so that the notebook can import or read files shipped next to
             it. ``None``: the kernel starts in ``scratch_dir``.
         limits: what the kernel may spend (see :class:`SandboxLimits`).
-        memory_enforcement: one of :data:`MEMORY_ENFORCEMENTS`: whether the kernel
-            starts inside a cgroup, which decides the rlimits it gets.
         cgroup_procs: the ``cgroup.procs`` files the kernel's launcher joins before
             anything else starts (empty without a cgroup).
         extra_readonly_paths: more host paths to mount read-only at the same path
@@ -176,13 +166,8 @@ class SandboxConfig:
     scratch_dir: Path
     working_dir: Path | None = None
     limits: SandboxLimits = DEFAULT_LIMITS
-    memory_enforcement: str = RLIMIT_ONLY
     cgroup_procs: tuple[Path, ...] = ()
     extra_readonly_paths: tuple[Path, ...] = field(default_factory=tuple)
     sandbox_uid: int = NOBODY_ID
     sandbox_gid: int = NOBODY_ID
     bwrap: str = "bwrap"
-
-    def resource_limits(self) -> dict[str, tuple[int, int]]:
-        """The rlimits of this kernel (see :meth:`SandboxLimits.resource_limits`)."""
-        return self.limits.resource_limits(self.memory_enforcement)

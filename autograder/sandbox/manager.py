@@ -154,7 +154,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox_uid = Integer(
         NOBODY_ID,
         help="User the kernel runs as when the grader is root (RLIMIT_NPROC is not "
-        "enforced for root). Without a cgroup, give parallel graders different ones: "
+        "enforced for root). Give kernels that run at the same time different ones: "
         "process_limit counts all of this user's processes.",
     ).tag(config=True)
 
@@ -300,7 +300,6 @@ class SandboxedKernelManager(AsyncKernelManager):
             scratch_dir=scratch,
             working_dir=working_dir,
             limits=limits,
-            memory_enforcement=self.memory_enforcement,
             cgroup_procs=cgroup.procs_files if cgroup is not None else (),
             extra_readonly_paths=tuple(Path(p) for p in self.extra_readonly_paths),
             sandbox_uid=self.sandbox_uid,
@@ -444,7 +443,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             "pids_cap": limits.pids_cap if capped else None,
             "memory_bytes": limits.memory_limit,
             "cpu_seconds": limits.cpu_time_limit,
-            "processes": None if capped else limits.process_limit,
+            "processes": limits.process_limit,
             "file_bytes": limits.file_size_limit,
             "notebook_timeout_s": limits.notebook_timeout,
             "killed_for_memory": self.killed_for_memory(),

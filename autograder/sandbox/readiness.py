@@ -10,6 +10,7 @@ sandboxed kernel and runs NumPy in it.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -148,7 +149,7 @@ def check_cgroups(manager: SandboxedKernelManager) -> Finding:
 def check_sandboxed_kernel(config: Config) -> Finding:
     """A kernel starts in the sandbox (required, no fallback) and runs NumPy."""
     check = "sandboxed kernel"
-    config = Config(config)
+    config = copy.deepcopy(config)  # the caller's stays as it was
     config.SandboxedKernelManager.require_sandbox = True
     notebook = new_notebook(cells=[new_code_cell("import numpy\nprint(int(numpy.ones(3).sum()))")])
     notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3"}

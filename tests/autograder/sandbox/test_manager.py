@@ -12,7 +12,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from autograder.sandbox.bwrap import grader_is_root
-from autograder.sandbox.config import MIB, NOBODY_ID, RLIMIT_ONLY
+from autograder.sandbox.config import MIB, NOBODY_ID
 from tests.autograder.sandbox.notebook_runs import (
     MANAGER,
     json_of,
@@ -29,12 +29,10 @@ class ScratchExecute(Execute):
     a grading preprocessor hands over the folder it exchanges files through."""
 
     scratch = Unicode("")
-    manager = None
 
     def create_kernel_manager(self):
         manager = super().create_kernel_manager()
         manager.scratch_dir = self.scratch
-        self.manager = manager
         return manager
 
 
@@ -89,13 +87,12 @@ def test_nbgrader_execute_runs_a_numpy_notebook_in_the_sandbox(course, tmp_path,
     assert facts["hostname"] == "kernel-sandbox"
     assert facts["greeting"] == "hello from ps1"
     assert "GRADER_SECRET" not in facts["environment"]
-    limits = facts["limits"]
-    nproc = limits.pop("RLIMIT_NPROC")
-    if execute.manager.memory_enforcement == RLIMIT_ONLY:
-        assert nproc == 48
-    else:  # a pids cgroup caps the sandbox's processes instead
-        assert nproc != 48, "RLIMIT_NPROC was set although a cgroup caps processes"
-    assert limits == {"RLIMIT_AS": 1536 * MIB, "RLIMIT_FSIZE": 8 * MIB, "RLIMIT_NOFILE": 200}
+    assert facts["limits"] == {
+        "RLIMIT_AS": 1536 * MIB,
+        "RLIMIT_NPROC": 48,
+        "RLIMIT_FSIZE": 8 * MIB,
+        "RLIMIT_NOFILE": 200,
+    }
     assert list(runtime_root.iterdir()) == [], "the kernel's runtime folder was left behind"
     assert course.scratch.stat().st_uid == scratch_owner, "the scratch folder was not given back"
 

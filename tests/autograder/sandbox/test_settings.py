@@ -15,7 +15,7 @@ from autograder.sandbox.config import (
     DEFAULT_CGROUP_ROOT,
     DEFAULT_LIMITS,
     LIMIT_NAMES,
-    RLIMIT_ONLY,
+    MIB,
     SandboxLimits,
 )
 
@@ -65,14 +65,16 @@ def test_a_bad_limit_is_refused_naming_the_setting(name, value, expected):
         SandboxLimits(**{name: value})
 
 
-def test_rlimits_under_a_cgroup_leave_processes_to_the_pids_cap():
-    """Under a cgroup is RLIMIT_NPROC left out (the pids cap replaces it) while
-    RLIMIT_AS stays; without one are both set; is an unknown mechanism refused?"""
-    with_cgroup = DEFAULT_LIMITS.resource_limits("cgroup v1")
-    without = DEFAULT_LIMITS.resource_limits(RLIMIT_ONLY)
+def test_rlimits_come_from_the_limits():
+    """Are the rlimits the kernel starts under the configured limits (the CPU hard
+    limit 2 s above the soft one, no core files)?"""
+    limits = SandboxLimits(memory_limit=3 * MIB, process_limit=7, cpu_time_limit=9)
 
-    assert "RLIMIT_NPROC" not in with_cgroup
-    assert with_cgroup["RLIMIT_AS"] == (DEFAULT_LIMITS.memory_limit,) * 2
-    assert without["RLIMIT_NPROC"] == (DEFAULT_LIMITS.process_limit,) * 2
-    with pytest.raises(ValueError, match="memory enforcement must be one of"):
-        DEFAULT_LIMITS.resource_limits("cgroup v3")
+    assert limits.resource_limits() == {
+        "RLIMIT_AS": (3 * MIB, 3 * MIB),
+        "RLIMIT_CPU": (9, 11),
+        "RLIMIT_NPROC": (7, 7),
+        "RLIMIT_FSIZE": (DEFAULT_LIMITS.file_size_limit,) * 2,
+        "RLIMIT_NOFILE": (DEFAULT_LIMITS.open_files_limit,) * 2,
+        "RLIMIT_CORE": (0, 0),
+    }
