@@ -55,17 +55,22 @@ class SandboxLimits:
         "when no cgroup can be made (see cgroup_root).",
     )
     pids_cap: int = _limit(
-        64,
+        96,
         "Processes plus threads the whole sandbox may have at once, whatever their user, "
-        "enforced by a pids cgroup (pids.max) and counting no other kernel. Leave room "
-        "for the kernel's own threads (about 10) and bubblewrap (2).",
+        "enforced by a pids cgroup (pids.max) and counting no other kernel. Keep it above "
+        "process_limit plus bubblewrap's 2 processes: then RLIMIT_NPROC, which refuses a "
+        "fork before the kernel copies the process, stops a fork loop first (a fork the "
+        "pids cap refuses costs about 4 times as much), and the pids cap is the backstop "
+        "that holds whatever the user.",
     )
     memory_limit: int = _limit(
         2 * GIB,
         "Address space of each process in the sandbox, in bytes (RLIMIT_AS): a larger "
         "allocation raises MemoryError and the kernel goes on. Set with or without a "
-        "cgroup; keep it at or above what a notebook reserves without touching "
-        "(NumPy, BLAS and each thread's malloc arena reserve address space).",
+        "cgroup. Address space is not memory: NumPy, BLAS and each thread's malloc "
+        "arena reserve more than they touch (a kernel with NumPy and Matplotlib "
+        "imported holds about 875 MiB of it for 100 MiB resident), so it is no cap on "
+        "the sandbox's memory (memory_cap is) and must stay well above that.",
     )
     cpu_time_limit: int = _limit(
         600,

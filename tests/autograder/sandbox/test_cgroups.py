@@ -12,7 +12,7 @@ import asyncio
 import pytest
 from nbclient.exceptions import DeadKernelError
 
-from autograder.sandbox.config import CGROUP_V2, MIB
+from autograder.sandbox.config import CGROUP_V2, DEFAULT_LIMITS, MIB
 from tests.autograder.sandbox.notebook_runs import (
     FORK_BOMB,
     assert_fork_bomb_stopped,
@@ -121,12 +121,12 @@ def test_fork_and_allocate_is_killed_at_the_cap_while_a_neighbour_finishes(
         else:
             assert caps["memory.limit_in_bytes"] == str(CAP), caps
             assert caps.get("memory.memsw.limit_in_bytes", str(CAP)) == str(CAP), caps
-        assert caps["pids.max"] == "64", caps
+        assert caps["pids.max"] == str(DEFAULT_LIMITS.pids_cap), caps
         assert not any(folder.exists() for folder in folders), f"{name}'s cgroup is left"
     record = bomb_manager.limits_record()
     assert record["memory_enforcement"] == cgroup_place.version
     assert record["memory_cap_bytes"] == CAP and record["killed_for_memory"] is True
-    assert record["pids_cap"] == 64
+    assert record["pids_cap"] == DEFAULT_LIMITS.pids_cap
 
 
 def test_fork_bomb_is_stopped_by_the_pids_cap(course, cgroup_place):
