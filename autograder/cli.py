@@ -10,7 +10,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from autograder.apps import common, export, feedback, grade, release, report, similarity
+from autograder.apps import (
+    check_worker,
+    common,
+    export,
+    feedback,
+    grade,
+    release,
+    report,
+    similarity,
+)
 
 SUBCOMMANDS = {
     "release": release,
@@ -19,6 +28,7 @@ SUBCOMMANDS = {
     "export": export,
     "report": report,
     "similarity": similarity,
+    "check-worker": check_worker,
 }
 
 DESCRIPTION = """Release, grade and report the course's assignments (on top of nbgrader).

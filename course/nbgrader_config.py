@@ -75,12 +75,13 @@ c.OverwriteCells.add_missing_cells = True
 
 # Student kernels run in a bubblewrap sandbox (autograder/sandbox/): no
 # network, no access to the course directory, writes only to a scratch
-# folder, and these limits per notebook.
-c.SandboxedKernelManager.memory_limit = 2 * 1024**3  # bytes of address space
-c.SandboxedKernelManager.cpu_time_limit = 600  # CPU seconds
-c.SandboxedKernelManager.process_limit = 64
-c.SandboxedKernelManager.file_size_limit = 64 * 1024**2  # bytes per written file
-c.SandboxedKernelManager.notebook_timeout = 900  # wall-clock seconds per notebook
+# folder, each in a memory and pids cgroup of its own where the machine
+# allows. Its limits (memory cap, processes, CPU and wall-clock time, file
+# size) are the sandbox's defaults, defined once in
+# autograder/sandbox/config.py (DEFAULT_LIMITS); `course check-worker` says
+# whether this machine enforces them. Set one here only where this course
+# needs a different value, with a comment saying why it differs.
+
 # Feedback HTML shows students' outputs as text, never their HTML or JavaScript,
 # with the course's template: math rendered to MathML when the page is made (no
 # MathJax from a CDN), every cell sanitized, tests named by their function.
