@@ -58,8 +58,9 @@ class Deadlines(Configurable):
         text = self.due.get(assignment)
         if text is None:
             return None
+        zone = self.zone  # its own error, before the date's
         try:
-            return parse_time(text, self.zone)
+            return parse_time(text, zone)
         except ValueError:
             raise DeadlineError(
                 f"c.Deadlines.due[{assignment!r}] = {text!r} is not a date "
