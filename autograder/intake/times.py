@@ -133,7 +133,8 @@ def read_timestamp_file(folder: Path) -> datetime | None:
     path = Path(folder) / TIMESTAMP_FILE
     if not path.is_file() or path.is_symlink():
         return None
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    with path.open("rb") as handle:  # a time is short; a submitted file may not be
+        text = handle.read(200).decode("utf-8", errors="replace").strip()
     try:
         return parse_utc(text).replace(tzinfo=UTC) if text else None
     except (ValueError, OverflowError):
