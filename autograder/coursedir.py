@@ -5,6 +5,7 @@ Layout (nbgrader's default, plus the course's own files)::
     course/
       nbgrader_config.py   nbgrader's configuration (committed)
       .grading-seed        the secret seed of hidden inputs (created on first grade)
+      roster.csv           the class list the instructor gives (optional, never committed)
       gradebook.db         nbgrader's gradebook (SQLite)
       .jupyter/kernels/    the grading kernel's kernelspec (written by `course grade`)
       source/<assignment>/                  instructor's notebooks (from assignments/)
@@ -33,6 +34,8 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.nbgrader_warnings import silence_add_submission_warnings
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_COURSE_DIR = REPOSITORY / "course"
 DEFAULT_ASSIGNMENTS_DIR = REPOSITORY / "assignments"
@@ -42,6 +45,7 @@ SEED_FILE_NAME = ".grading-seed"
 GRADEBOOK_NAME = "gradebook.db"
 JUPYTER_DATA_NAME = ".jupyter"
 LEDGER_NAME = "graded.json"
+ROSTER_NAME = "roster.csv"
 NBGRADER_STEPS = ("source", "release", "submitted", "autograded", "feedback")
 """nbgrader's folders, in the order a notebook passes through them."""
 
@@ -84,6 +88,11 @@ class Course:
 
     def kernelspec_dir(self, kernel_name: str) -> Path:
         return self.jupyter_data_dir / "kernels" / kernel_name
+
+    @property
+    def roster_file(self) -> Path:
+        """The class list (student id, LMS id, name, email): see autograder/roster.py."""
+        return self.root / ROSTER_NAME
 
     @property
     def downloads(self) -> Path:
@@ -147,6 +156,10 @@ class Course:
 
     def submitted_notebook(self, student: str, assignment: str, notebook: str | None = None):
         return self.submitted_dir(student, assignment) / f"{notebook or assignment}.ipynb"
+
+    def submitted_timestamp(self, student: str, assignment: str) -> Path:
+        """nbgrader's timestamp.txt: when the submission was handed in."""
+        return self.submitted_dir(student, assignment) / "timestamp.txt"
 
     def autograded_dir(self, student: str, assignment: str) -> Path:
         return self._student_folder("autograded", student, assignment)
@@ -223,6 +236,7 @@ def nbgrader_api(course: Course) -> NbGraderAPI:
     kernel (autograder.kernels.install_kernelspec).
     """
     put_scripts_on_path()
+    silence_add_submission_warnings()
     config = PyFileConfigLoader(CONFIG_NAME, path=str(course.root)).load_config()
     config.CourseDirectory.root = str(course.root)
     config.CourseDirectory.db_url = course.gradebook_url
