@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from collections.abc import Iterable
 
 from tests.autograder.mutations import check
 from tests.autograder.mutations.callgraph import BUILD, Target
@@ -32,9 +33,10 @@ def mutated_module(target: Target, mutant: Mutant) -> str:
     return "".join(lines[: first - 1]) + mutate_source(function, mutant) + "".join(lines[last:])
 
 
-def run(seeds: range, targets: list[Target] | None = None) -> dict[str, check.Outcome]:
+def run(seeds: Iterable[int], targets: list[Target] | None = None) -> dict[str, check.Outcome]:
     """{mutant name: what the hidden tests made of it over `seeds`}."""
     by_assignment = {t.assignment: t for t in targets or all_targets()}
+    seeds = list(seeds)
     outcomes = {}
     for mutant in MUTANTS:
         target = by_assignment[mutant.assignment]

@@ -4,13 +4,19 @@ hidden tests of every function the mutation can affect, on many seeds.
     python -m tests.autograder.mutations.check _build/mutation/student_a2_rnn.py --seeds 300
 
 The mutated functions are found by comparing the module with its pristine
-copy function by function (``--all-tests`` runs every test instead: the
-baseline run on the unmutated module); the hidden tests to run are those whose calls
-reach a changed function in the module's call graph (target.Target). Each
-test is graded as the grader grades a notebook, in this process: the
-probe's calls of the module's functions on the hidden inputs, and the
-verdict (verdict.judge_outputs) against the references of the unmutated solutions, which come from
-the on-disk cache (refcache) instead of being recomputed.
+copy function by function; the hidden tests run are those whose calls reach
+a changed function in the module's call graph (callgraph.Target), the
+changed function's own test first. ``--all-tests`` runs every test, judged
+in full: the baseline run on the unmutated module.
+
+Each test is graded as the grader grades a notebook, in this process: the
+probe's calls of the module's functions on the hidden inputs (:func:`probe`)
+and the grader's verdict (verdict.judge_outputs) against the references of
+the unmutated solutions, read from the on-disk cache (refcache). Three
+shortcuts keep 300 seeds within seconds, none changing a verdict: a seed is
+settled by the first test that fails; a case that raised fails its test
+(the verdict gives such a case no output); and outputs bit for bit equal to
+the unmutated module's get its verdict, full marks, without judging.
 
 The last line printed is ``MUTATION-RESULT {json}``: the tests run, the
 changed functions, the number of seeds and on how many the mutant escaped
@@ -200,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("module", type=Path)
     parser.add_argument("--seeds", type=int, default=300, help="grade on seeds 0..N-1")
     parser.add_argument(
+        "--skip",
+        type=int,
+        nargs="*",
+        default=[],
+        help="leave these seeds out (those on which the unmutated module loses points)",
+    )
+    parser.add_argument(
         "--all-tests", action="store_true", help="run every hidden test, judged in full"
     )
     args = parser.parse_args(argv)
@@ -207,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")  # overflow warnings of mutants are noise here
     path = args.module.resolve()
     tests = pristine_target(path).graded() if args.all_tests else None
-    outcome = check(path, range(args.seeds), tests, shortcut=not args.all_tests)
+    seeds = [seed for seed in range(args.seeds) if seed not in args.skip]
+    outcome = check(path, seeds, tests, shortcut=not args.all_tests)
     print(RESULT_PREFIX + outcome.as_json())
     survived = not outcome.error and outcome.seeds > 0 and outcome.escaped == outcome.seeds
     return 0 if survived else 1

@@ -170,18 +170,21 @@ def write_bundles(seeds: int, build: Path = BUILD) -> None:
 
 def load(tests: Iterable[str], seeds: Iterable[int], build: Path = BUILD) -> list[SeedData]:
     """The data of `tests` for each of `seeds`: from the bundles of seeds
-    0..N-1 when `seeds` is that range and they exist, else seed by seed
+    0..N-1 when they exist and hold every seed asked for, else seed by seed
     (computing a missing seed)."""
     seeds, tests = list(seeds), list(tests)
-    paths = [bundle_path(name, len(seeds), build) for name in tests]
-    if seeds != list(range(len(seeds))) or not all(path.exists() for path in paths):
+    count = max(seeds, default=-1) + 1
+    paths = [bundle_path(name, count, build) for name in tests]
+    if not all(path.exists() for path in paths):
         return [SeedData.read(ensure(seed, build), tests) for seed in seeds]
+    wanted = {str(seed): index for index, seed in enumerate(seeds)}
     per_seed: list[dict[str, np.ndarray]] = [{} for _ in seeds]
     for path in paths:
         with np.load(path, allow_pickle=False) as data:
             for key, value in unpack({k: data[k] for k in data.files}).items():
                 seed, name = key.split("|", 1)
-                per_seed[int(seed)][name] = value
+                if seed in wanted:
+                    per_seed[wanted[seed]][name] = value
     return [SeedData(arrays) for arrays in per_seed]
 
 

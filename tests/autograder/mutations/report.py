@@ -126,8 +126,8 @@ def _changed_lines(diff: str) -> str:
     return "\n".join(kept)
 
 
-def render(summary: Summary, wall_seconds: float | None = None) -> str:
-    """The report, as Markdown."""
+def render(summary: Summary, wall_seconds: float | None = None, notes=()) -> str:
+    """The report, as Markdown; `notes`: sentences on the seeds used."""
     mutants = summary.mutants
     lines = [
         "# Mutation testing of the hidden tests",
@@ -147,6 +147,7 @@ def render(summary: Summary, wall_seconds: float | None = None) -> str:
     ]
     if wall_seconds is not None:
         lines.append(f"- wall time: {wall_seconds / 60:.1f} min")
+    lines += [f"- {note}" for note in notes]
     lines += [
         "",
         "## Per function",

@@ -3,12 +3,16 @@
     python -m tests.autograder.mutations.run --seeds 300 --workers 2
 
 1. extract the target modules from the assignments (extract.py);
-2. fill the reference cache for seeds 0..N-1 (refcache.py), `workers` at once;
-3. baseline: the unmutated modules must earn full marks in every hidden
-   test on every seed, judged in full (else nothing below means anything);
-4. one cosmic-ray session per module, at most `workers` at once, each
-   mutant checked on every seed (check.py);
-5. the report (report.py) to ``_build/mutation/report.md``, printed; the
+2. fill the reference cache (refcache.py), `workers` at once;
+3. baseline: the seeds on which an unmutated module loses points in some
+   hidden test, judged in full, are left out (a mutant cannot be judged
+   there), and later seeds take their place, so every mutant meets N seeds
+   on which the reference earns full marks; the report lists them;
+4. the catalogue's mutants on those seeds (catalogue_seeds.py), to
+   ``_build/mutation/catalogue.md``;
+5. one cosmic-ray session per module, at most `workers` at once, each
+   mutant checked on those seeds (check.py);
+6. the report (report.py) to ``_build/mutation/report.md``, printed; the
    figures also go to ``_build/mutation/results.json``.
 
 Exit status 1 when the baseline fails or a mutant is a hole.
@@ -23,38 +27,52 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tests.autograder.mutations import check, refcache, session
+from tests.autograder.mutations import catalogue_seeds, check, refcache, session
 from tests.autograder.mutations.callgraph import BUILD
 from tests.autograder.mutations.extract import build_targets
 from tests.autograder.mutations.extract import targets as all_targets
 from tests.autograder.mutations.report import Summary, load_equivalent, render
 
+SPARE = 10
+"""Seeds drawn beyond N, to replace seeds on which the unmutated modules
+lose points (a mutant cannot be judged on those: every mutant "fails")."""
 
-def fill_cache(seeds: int, workers: int) -> None:
-    """Every seed's references, then the per-test bundles the checks read."""
+
+def fill_cache(count: int, workers: int) -> None:
+    """The references of seeds 0..count-1, `workers` processes at a time."""
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(refcache.ensure, range(seeds), chunksize=4))
-    refcache.write_bundles(seeds)
+        list(pool.map(refcache.ensure, range(count), chunksize=4))
 
 
-def baseline(targets, seeds: int) -> list[str]:
-    """Problems of the unmutated modules: each must escape on every seed."""
-    problems = []
+def baseline(targets, seeds: range) -> dict[int, list[str]]:
+    """{seed: ["<assignment>: <test>", ...]} for the seeds on which an
+    unmutated module loses points, every test judged in full."""
+    failing: dict[int, list[str]] = {}
     for target in targets:
-        outcome = check.check_source(
-            target, target.source, range(seeds), target.graded(), shortcut=False
-        )
-        if outcome.error or outcome.escaped != outcome.seeds:
-            problems.append(f"{target.assignment}: {outcome.as_json()}")
-    return problems
+        namespace = check.load_functions(target.source, target.path)
+        for seed, data in zip(seeds, refcache.load(target.graded(), seeds), strict=True):
+            for name in target.graded():
+                if check.grade_seed(namespace, [name], data) is not None:
+                    failing.setdefault(seed, []).append(f"{target.assignment}: {name}")
+    return failing
 
 
-def run_sessions(targets, seeds: int, workers: int, resume: bool) -> None:
+def choose_seeds(seeds: int, failing: dict[int, list[str]]) -> tuple[int, tuple[int, ...]]:
+    """(count, skip): the first `seeds` seeds on which every unmutated
+    module earns full marks are 0..count-1 but `skip`."""
+    good = [seed for seed in range(seeds + SPARE) if seed not in failing][:seeds]
+    if len(good) < seeds:
+        raise RuntimeError(f"the unmutated modules lose points on too many seeds: {failing}")
+    count = good[-1] + 1
+    return count, tuple(seed for seed in range(count) if seed in failing)
+
+
+def run_sessions(targets, count: int, skip, workers: int, resume: bool) -> None:
     """Each module's session, the largest first, `workers` at a time."""
     queue = sorted(targets, key=lambda t: len(t.source), reverse=True)
     if not resume:
         for target in queue:
-            session.init(target.path, seeds)
+            session.init(target.path, count, skip)
     running: list = []
     while queue or running:
         while queue and len(running) < workers:
@@ -79,19 +97,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    if args.report_only:
-        targets = all_targets(BUILD)
-    else:
-        targets = build_targets(BUILD)
-        fill_cache(args.seeds, args.workers)
-        problems = baseline(targets, args.seeds)
-        if problems:
-            print("the unmutated modules do not earn full marks:\n" + "\n".join(problems))
-            return 1
-        run_sessions(targets, args.seeds, args.workers, args.resume)
+    targets = all_targets(BUILD) if args.report_only else build_targets(BUILD)
+    fill_cache(args.seeds + SPARE, args.workers)
+    failing = baseline(targets, range(args.seeds + SPARE))
+    count, skip = choose_seeds(args.seeds, failing)
+    if not args.report_only:
+        refcache.write_bundles(count)
+        seeds = [seed for seed in range(count) if seed not in skip]
+        catalogue = catalogue_seeds.render(catalogue_seeds.run(seeds, targets))
+        (BUILD / "catalogue.md").write_text(catalogue)
+        print(catalogue)
+        run_sessions(targets, count, skip, args.workers, args.resume)
     mutants = [m for t in targets for m in session.results(t, session.session_path(t.path))]
+    notes = [
+        f"seed {seed}: the unmutated module loses points in {', '.join(tests)}; "
+        "left out, and a later seed used instead"
+        for seed, tests in sorted(failing.items())
+        if seed < count
+    ]
     summary = Summary(mutants, load_equivalent(), args.seeds)
-    text = render(summary, None if args.report_only else time.monotonic() - started)
+    text = render(summary, None if args.report_only else time.monotonic() - started, notes)
     Path(BUILD / "report.md").write_text(text)
     Path(BUILD / "results.json").write_text(
         json.dumps([{**m.__dict__, "identity": m.identity.key()} for m in mutants], indent=1)

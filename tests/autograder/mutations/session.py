@@ -70,9 +70,12 @@ class Mutant:
     error: str
 
 
-def config_text(module: Path, seeds: int) -> str:
-    """The session's Cosmic Ray configuration (TOML)."""
+def config_text(module: Path, seeds: int, skip: tuple[int, ...] = ()) -> str:
+    """The session's Cosmic Ray configuration (TOML): check on seeds
+    0..seeds-1 but those in `skip`."""
     command = f"{BIN / 'python'} -m tests.autograder.mutations.check {module} --seeds {seeds}"
+    if skip:
+        command += " --skip " + " ".join(str(seed) for seed in skip)
     return (
         "[cosmic-ray]\n"
         f'module-path = "{module}"\n'
@@ -92,11 +95,11 @@ def _run(*command: str) -> None:
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def init(module: Path, seeds: int) -> Path:
+def init(module: Path, seeds: int, skip: tuple[int, ...] = ()) -> Path:
     """A new session over `module` (an old one is replaced), with the
     pragma-marked lines skipped; returns the session file."""
     config = module.with_suffix(".toml")
-    config.write_text(config_text(module, seeds))
+    config.write_text(config_text(module, seeds, skip))
     session = session_path(module)
     session.unlink(missing_ok=True)
     _run(str(BIN / "cosmic-ray"), "init", str(config), str(session))

@@ -59,11 +59,18 @@ def sampled(sessions):
     return [m for target, path, _ in sessions.values() for m in session.results(target, path)]
 
 
-def test_the_tool_makes_hundreds_of_mutants_in_every_graded_function(sessions):
+def test_the_tool_makes_hundreds_of_mutants_that_meet_every_hidden_test(sessions):
     named = [i for _, _, ids in sessions.values() for i in ids.values()]
     assert len(named) > 500
     assert len(set(named)) == len(named), "two mutants share an identity"
-    assert set(SPECS) <= {identity.function for identity in named}
+    # rnn_loss's region only calls other functions: its test meets their mutants.
+    met = {
+        test
+        for target, _, ids in sessions.values()
+        for identity in ids.values()
+        for test in target.affected_tests([identity.function])
+    }
+    assert met == set(SPECS)
 
 
 def test_every_equivalent_entry_names_a_mutant_the_tool_makes(sessions):

@@ -9,6 +9,7 @@ import textwrap
 from autograder.course_checks.specs import SPECS
 from tests.autograder.mutations.check import changed_functions
 from tests.autograder.mutations.extract import BEGIN, END, NO_MUTATE, targets
+from tests.autograder.mutations.run import choose_seeds
 
 
 def test_every_graded_function_is_in_exactly_one_module():
@@ -65,3 +66,9 @@ def test_the_changed_function_is_found_by_comparing_with_the_pristine_module():
     assert mutated != target.source
     assert changed_functions(target, mutated) == {"rnn_step_backward"}
     assert changed_functions(target, target.source) == set()
+
+
+def test_seeds_the_reference_fails_on_are_replaced_by_later_ones():
+    assert choose_seeds(5, {}) == (5, ())
+    assert choose_seeds(5, {1: ["a2_rnn: rnn_backward"], 3: ["x"]}) == (7, (1, 3))
+    assert choose_seeds(5, {7: ["x"]}) == (5, ())
