@@ -24,10 +24,11 @@ from pathlib import Path
 
 import jupytext
 
-from autograder.authoring.course_source import assignment_ids
-from tests.autograder.mutations.callgraph import BUILD, ROOT, Target, analyse, referenced
+from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR, DEFAULT_COURSE_DIR, Course
+from tests.autograder.mutations.callgraph import BUILD, Target, analyse, referenced
 
-ASSIGNMENTS = ROOT / "assignments"
+COURSE = Course(DEFAULT_COURSE_DIR, DEFAULT_ASSIGNMENTS_DIR)
+"""Where the assignments' text sources are (Course owns every path)."""
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NO_MUTATE = "  # pragma: no mutate"
 
@@ -61,7 +62,7 @@ def _solution_function(source: str) -> str:
 
 def module_source(assignment: str) -> str:
     """The text of the generated module of one assignment."""
-    notebook = jupytext.read(ASSIGNMENTS / assignment / f"{assignment}.md")
+    notebook = jupytext.read(COURSE.text_source(assignment))
     imports: list[tuple[ast.stmt, str]] = []
     solutions: list[tuple[str, str]] = []  # (name, text)
     helpers: dict[str, str] = {}
@@ -114,7 +115,7 @@ def targets(build: Path = BUILD) -> list[Target]:
     """Every assignment's target, in memory (nothing written)."""
     return [
         analyse(assignment, module_source(assignment), module_path(assignment, build))
-        for assignment in assignment_ids(ASSIGNMENTS)
+        for assignment in COURSE.authored_assignments()
     ]
 
 
