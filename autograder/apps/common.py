@@ -10,7 +10,9 @@ from rich.console import Console
 from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR, DEFAULT_COURSE_DIR, Course, open_course
 from autograder.roster import Roster, RosterError, read_roster
 
-console = Console(stderr=True, highlight=False)
+# soft_wrap: a path in a message stays on one line, whatever the terminal's
+# width, so it can be copied (and matched) whole.
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class UsageError(Exception):
