@@ -15,6 +15,7 @@ from autograder.apps import (
     common,
     export,
     feedback,
+    formgrader,
     grade,
     release,
     report,
@@ -26,6 +27,7 @@ SUBCOMMANDS = {
     "release": release,
     "grade": grade,
     "feedback": feedback,
+    "formgrader": formgrader,
     "export": export,
     "report": report,
     "similarity": similarity,
@@ -34,9 +36,10 @@ SUBCOMMANDS = {
 
 DESCRIPTION = """Release, grade and report the course's assignments (on top of nbgrader).
 
-A term in four commands:
+A term in five commands:
   course release                         # student notebooks -> course/release/, downloads/
   course grade a1_softmax submissions/   # import and autograde a folder of submissions
+  course formgrader                      # grade written answers by hand, in the browser
   course feedback a1_softmax             # per-student HTML in course/feedback/
   course export --to grades.csv && course report --to report.html
 Every stock nbgrader command also works from the course/ folder."""

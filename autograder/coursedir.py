@@ -5,6 +5,7 @@ Layout (nbgrader's default, plus the course's own files)::
     course/
       nbgrader_config.py   nbgrader's configuration (committed)
       .grading-seed        the secret seed of hidden inputs (created on first grade)
+      roster.csv           the class list the instructor gives (optional, never committed)
       gradebook.db         nbgrader's gradebook, when it is SQLite (the default; see
                            Course.gradebook_url for PostgreSQL)
       .jupyter/kernels/    the grading kernel's kernelspec (written by `course grade`)
@@ -37,6 +38,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import gradebookdb
+from autograder.nbgrader_warnings import silence_add_submission_warnings
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_COURSE_DIR = REPOSITORY / "course"
@@ -47,6 +49,7 @@ SEED_FILE_NAME = ".grading-seed"
 GRADEBOOK_NAME = "gradebook.db"
 JUPYTER_DATA_NAME = ".jupyter"
 LEDGER_NAME = "graded.json"
+ROSTER_NAME = "roster.csv"
 DB_URL_VARIABLE = "COURSE_DB_URL"
 """The environment variable the course's nbgrader_config.py reads the
 gradebook's URL from (so that stock nbgrader commands see it too)."""
@@ -123,6 +126,11 @@ class Course:
         return self.jupyter_data_dir / "kernels" / kernel_name
 
     @property
+    def roster_file(self) -> Path:
+        """The class list (student id, LMS id, name, email): see autograder/roster.py."""
+        return self.root / ROSTER_NAME
+
+    @property
     def downloads(self) -> Path:
         return self.root / "downloads"
 
@@ -184,6 +192,10 @@ class Course:
 
     def submitted_notebook(self, student: str, assignment: str, notebook: str | None = None):
         return self.submitted_dir(student, assignment) / f"{notebook or assignment}.ipynb"
+
+    def submitted_timestamp(self, student: str, assignment: str) -> Path:
+        """nbgrader's timestamp.txt: when the submission was handed in."""
+        return self.submitted_dir(student, assignment) / "timestamp.txt"
 
     def autograded_dir(self, student: str, assignment: str) -> Path:
         return self._student_folder("autograded", student, assignment)
@@ -282,6 +294,7 @@ def nbgrader_api(course: Course) -> NbGraderAPI:
     """
     put_scripts_on_path()
     check_gradebook(course)
+    silence_add_submission_warnings()
     config = load_config(course)
     config.CourseDirectory.root = str(course.root)
     config.CourseDirectory.db_url = course.gradebook_url

@@ -14,6 +14,7 @@ from autograder.coursedir import (
     Course,
     open_course,
 )
+from autograder.roster import Roster, RosterError, read_roster
 
 console = Console(stderr=True, highlight=False)
 
@@ -49,4 +50,21 @@ def course_from(args: argparse.Namespace) -> Course:
     try:
         return open_course(args.course, args.assignments, args.db)
     except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+
+
+def roster_from(args: argparse.Namespace, course: Course, required: bool = False) -> Roster | None:
+    """The roster `--roster` names, else the course's roster.csv if there is
+    one (None without one, unless `required`)."""
+    path = args.roster or (course.roster_file if course.roster_file.exists() else None)
+    if path is None:
+        if required:
+            raise UsageError(
+                f"no roster: give --roster FILE or write {course.roster_file} "
+                "(columns student_id,lms_id,first_name,last_name,email)"
+            )
+        return None
+    try:
+        return read_roster(path)
+    except RosterError as error:
         raise UsageError(str(error)) from None

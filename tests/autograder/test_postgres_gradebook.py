@@ -22,6 +22,7 @@ from autograder.coursedir import CONFIG_NAME, DB_URL_VARIABLE, DEFAULT_COURSE_DI
 from tests.autograder import command_line
 from tests.autograder.gradebooks import COURSE_ID
 from tests.autograder.postgres_server import free_port
+from tests.autograder.term.formgrader_server import running_formgrader
 
 pytestmark = pytest.mark.slow
 
@@ -273,6 +274,20 @@ def test_formgrader_serves_the_postgres_gradebook(pg_course, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(30)
+    _no_sqlite_gradebook(pg_course.root)
+
+
+def test_course_formgrader_serves_the_postgres_gradebook(pg_course, tmp_path):
+    """Does `course formgrader --db URL` start nbgrader's formgrader on the
+    server's gradebook: its gradebook page, the assignment and the scores?"""
+    with running_formgrader(pg_course.root, tmp_path / "log", "--db", pg_course.url) as server:
+        base, token = f"{server.origin}/formgrader", server.token
+        page = _get(f"{base}/gradebook/?token={token}")
+        assert "Manual Grading" in page and "gradebook_assignments.js" in page
+        assignments = json.loads(_get(f"{base}/api/assignments?token={token}"))
+        assert [(a["name"], a["num_submissions"]) for a in assignments] == [(ASSIGNMENT, 3)]
+        submissions = json.loads(_get(f"{base}/api/submissions/{ASSIGNMENT}?token={token}"))
+        assert {s["student"]: s["score"] for s in submissions} == _gradebook_scores(pg_course.url)
     _no_sqlite_gradebook(pg_course.root)
 
 
