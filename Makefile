@@ -32,8 +32,9 @@ $(KERNEL_INSTALLED): requirements/kernel.lock
 	$(KERNEL_VENV)/bin/pip install --quiet --require-hashes -r requirements/kernel.lock
 	touch $@
 
-# Headless Chromium for the browser tests and bubblewrap for the grading
-# sandbox, both from Debian's packages.
+# Headless Chromium for the browser tests, bubblewrap for the grading
+# sandbox and PostgreSQL for the gradebook tests' own server, all from
+# Debian's packages.
 $(SYSTEM_INSTALLED): $(INSTALLED)
 	bash scripts/install-system-packages.sh
 	touch $@

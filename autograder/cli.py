@@ -21,6 +21,7 @@ from autograder.apps import (
     report,
     similarity,
 )
+from autograder.gradebookdb import GradebookError
 
 SUBCOMMANDS = {
     "release": release,
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except common.UsageError as error:
+    except (common.UsageError, GradebookError) as error:  # bad input: one line, exit 2
         common.console.print(f"[red]course {args.command}: {error}[/red]")
         return 2
 

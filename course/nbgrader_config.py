@@ -6,6 +6,7 @@ pipeline: autograding executes notebooks with TrustedExecute, which judges
 grade cells outside the student's kernel (see autograder/grading/).
 """
 
+import os
 from pathlib import Path
 
 import nbgrader
@@ -39,8 +40,15 @@ c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
 c.CourseDirectory.root = str(here)
 c.CourseDirectory.course_id = "rnn-gradients"
-# The gradebook is nbgrader's default, gradebook.db in this folder, which the
-# `course` command also opens (autograder/coursedir.py): keep it there.
+# The gradebook: nbgrader's default, SQLite in gradebook.db in this folder,
+# unless COURSE_DB_URL names a PostgreSQL database (for several graders or a
+# JupyterHub deployment), e.g. postgresql://grader@dbhost:5432/rnn_gradients.
+# It is read here so that stock nbgrader commands and `course` (which reads
+# this setting: autograder/coursedir.py) open the same gradebook; `course
+# <command> --db URL` overrides it for one command. A URL may also be written
+# here, but keep passwords out of this file: ~/.pgpass or the variable.
+if os.environ.get("COURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"]
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
 # Cell roles come from the gradebook, whatever the submitted metadata says.

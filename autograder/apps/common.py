@@ -7,7 +7,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.coursedir import DEFAULT_ASSIGNMENTS_DIR, DEFAULT_COURSE_DIR, Course, open_course
+from autograder.coursedir import (
+    DB_URL_VARIABLE,
+    DEFAULT_ASSIGNMENTS_DIR,
+    DEFAULT_COURSE_DIR,
+    Course,
+    open_course,
+)
 from autograder.roster import Roster, RosterError, read_roster
 
 # soft_wrap: a path in a message stays on one line, whatever the terminal's
@@ -32,11 +38,19 @@ def add_course_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_ASSIGNMENTS_DIR,
         help=f"folder of the assignments' text sources (default: {DEFAULT_ASSIGNMENTS_DIR})",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the gradebook's database for this command, e.g. "
+        "postgresql://grader@dbhost:5432/rnn_gradients (default: CourseDirectory.db_url "
+        f"in nbgrader_config.py, which ${DB_URL_VARIABLE} sets, else gradebook.db in the "
+        "course directory)",
+    )
 
 
 def course_from(args: argparse.Namespace) -> Course:
     try:
-        return open_course(args.course, args.assignments)
+        return open_course(args.course, args.assignments, args.db)
     except FileNotFoundError as error:
         raise UsageError(str(error)) from None
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 
+from autograder import gradebookdb
 from autograder.apps.common import UsageError, console, course_from, roster_from
 from autograder.coursedir import Course, nbgrader_api
 from autograder.lms_export import FORMATS, final_scores, write_lms_file
@@ -115,11 +116,13 @@ def export_grades(
 ) -> PartsCsvExportPlugin:
     """Write the course's grades (of some assignments and students, or all)
     to `destination`; returns the plugin, which knows what it wrote."""
-    if not course.gradebook_file.exists():
-        raise UsageError(
-            f"no gradebook at {course.gradebook_file}: release and grade an assignment first"
-        )
     api = nbgrader_api(course)
+    # Opening an absent gradebook would create an empty one: refuse instead.
+    if not gradebookdb.exists(course.gradebook_url):
+        raise UsageError(
+            f"no gradebook at {gradebookdb.shown(course.gradebook_url)}: "
+            "release and grade an assignment first"
+        )
     plugin = PartsCsvExportPlugin(
         to=str(destination), assignment=list(assignments), student=list(students), parent=api
     )

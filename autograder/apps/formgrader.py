@@ -8,8 +8,9 @@ import secrets
 import socket
 import sys
 
+from autograder import gradebookdb
 from autograder.apps.common import UsageError, console, course_from
-from autograder.coursedir import Course, put_scripts_on_path
+from autograder.coursedir import DB_URL_VARIABLE, Course, check_gradebook, put_scripts_on_path
 from autograder.kernels import install_kernelspec
 
 HELP = "start nbgrader's formgrader (JupyterLab) on the course, for manual grading"
@@ -36,9 +37,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
-    if not course.gradebook_file.exists():
+    check_gradebook(course)
+    if not gradebookdb.exists(course.gradebook_url):
         raise UsageError(
-            f"no gradebook at {course.gradebook_file}: run `course release` (and grade) first"
+            f"no gradebook at {gradebookdb.shown(course.gradebook_url)}: "
+            "run `course release` (and grade) first"
         )
     port = _port(args.port)
     token = secrets.token_urlsafe(32)
@@ -64,6 +67,10 @@ def server_command(course: Course, port: int, token: str) -> tuple[list[str], di
     put_scripts_on_path()  # nbgrader runs `alembic` when it opens a gradebook
     environment = dict(os.environ)
     environment["JUPYTER_TOKEN"] = token
+    # The gradebook this command resolved (--db included): the course's
+    # nbgrader_config.py, which the formgrader reads, takes it from here; in the
+    # environment, not on the command line, since the URL may hold a password.
+    environment[DB_URL_VARIABLE] = course.gradebook_url
     # The grading kernel's kernelspec (course/.jupyter), as `course grade` uses it.
     environment["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(course.jupyter_data_dir), environment.get("JUPYTER_PATH", "")) if p

@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_formgrader(course_root: Path, log: Path) -> Iterator[Formgrader]:
-    """Start `course formgrader --port P` on the course, wait until the server
-    answers, and stop it by its process id (SIGTERM, then SIGKILL) whatever happens."""
+def running_formgrader(course_root: Path, log: Path, *options: str) -> Iterator[Formgrader]:
+    """Start `course formgrader --port P` (and `options`) on the course, wait
+    until the server answers, and stop it by its process id (SIGTERM, then
+    SIGKILL) whatever happens."""
     port = free_port()
     environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400", "TERM": "dumb"}
     with log.open("w") as errors:
@@ -50,6 +51,7 @@ def running_formgrader(course_root: Path, log: Path) -> Iterator[Formgrader]:
                 str(port),
                 "--course",
                 str(course_root),
+                *options,
             ],
             stdout=subprocess.PIPE,
             stderr=errors,
