@@ -32,7 +32,6 @@ import os
 import secrets
 import shutil
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -40,10 +39,10 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Integer, Unicode
 
-from autograder import __version__
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.course_checks.specs import GRADIENT
-from autograder.grading import cost, verdict
+from autograder.coursedir import Course
+from autograder.grading import cost, records, verdict
 from autograder.grading.seed import load_or_create_seed, submission_seed
 from autograder.sandbox import SandboxedKernelManager
 
@@ -123,6 +122,15 @@ class TrustedExecute(Execute):
         "note), so a notebook that prints gigabytes costs neither memory nor disk.",
     ).tag(config=True)
 
+    submission_seed = Integer(
+        None,
+        allow_none=True,
+        help="Seed of this submission's hidden inputs, given by whoever knows the course's "
+        "grading seed (`course grade` computes autograder.grading.seed.submission_seed for "
+        "each submission and hands it to the worker that grades it). Default: derived from "
+        "the grading seed, the student's id and the submitted file's SHA-256.",
+    ).tag(config=True)
+
     def __init__(self, *args, **kwargs):
         # nbgrader's Execute defaults to a plain AsyncKernelManager; ours runs
         # the kernel in the sandbox (with a loud warning where there is none).
@@ -138,15 +146,9 @@ class TrustedExecute(Execute):
         return manager
 
     def preprocess(self, nb, resources=None, km=None):
-        course_seed = self.grading_seed
-        if course_seed is None:
-            course_seed = load_or_create_seed(Path(self.course_directory))
         info = (resources or {}).get("nbgrader") or {}
         self._digest = submission_digest(Path(self.course_directory), resources or {})
-        # Each submission meets its own hidden inputs: what one student's
-        # code sees (and could print) helps neither another student nor the
-        # next attempt, while regrading the same file gives the same inputs.
-        self._seed = submission_seed(course_seed, info.get("student") or "", self._digest or "")
+        self._seed = self._hidden_input_seed(info.get("student") or "")
         self._kernel_lost = ""
         self._output_bytes = {}
         self._manager = None
@@ -177,6 +179,19 @@ class TrustedExecute(Execute):
             Path(self.course_directory), resources, self._verdicts, self._limits(), self._digest
         )
         return result
+
+    def _hidden_input_seed(self, student: str) -> int:
+        """The seed of this submission's hidden inputs: the one given, or
+        derived. Each submission meets its own hidden inputs: what one
+        student's code sees (and could print) helps neither another student
+        nor the next attempt, while regrading the same file gives the same
+        inputs. A worker given the seed never reads the course's."""
+        if self.submission_seed is not None:
+            return self.submission_seed
+        course_seed = self.grading_seed
+        if course_seed is None:
+            course_seed = load_or_create_seed(Path(self.course_directory))
+        return submission_seed(course_seed, student, self._digest or "")
 
     def _stamp_grade_cells(self, nb) -> None:
         """Write every grade cell's outputs again from its verdict, whatever
@@ -415,7 +430,7 @@ def submission_digest(course_dir: Path, resources: dict) -> str | None:
     student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
     if not (student and assignment and notebook):
         return None
-    submitted = course_dir / "submitted" / student / assignment / f"{notebook}.ipynb"
+    submitted = Course(course_dir).submitted_notebook(student, assignment, notebook)
     return hashlib.sha256(submitted.read_bytes()).hexdigest() if submitted.exists() else None
 
 
@@ -423,28 +438,16 @@ def record_results(
     course_dir: Path, resources: dict, verdicts: list[dict], limits: dict, digest: str | None
 ) -> None:
     """Write the verdicts of one graded notebook to
-    <course>/results/<assignment>/<student>/<notebook>.json, with what makes
-    the grade traceable: the submitted file's SHA-256, the grader's version,
-    the limits and the time. Regrading overwrites the record; nothing else is touched."""
+    <course>/results/<assignment>/<student>/<notebook>.json (see
+    autograder.grading.records). In a batch of `course grade` this is a
+    worker's private course directory: the batch's coordinator reads the
+    record there and files it in the course. Regrading overwrites the record."""
     info = resources.get("nbgrader") or {}
     student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
     if not (student and assignment and notebook):
         return  # run outside nbgrader (e.g. in a test): nothing to file
-    record = {
-        "student": student,
-        "assignment": assignment,
-        "notebook": notebook,
-        "submission_sha256": digest,
-        "grader_version": __version__,
-        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "limits": limits,
-        "tests": verdicts,
-    }
-    folder = course_dir / "results" / assignment / student
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{notebook}.json.tmp"
-    temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    temporary.replace(folder / f"{notebook}.json")  # atomic: a reader never sees half a file
+    record = records.verdict_record(student, assignment, notebook, digest, limits, verdicts)
+    records.write_record(Course(course_dir).result_record(assignment, student, notebook), record)
 
 
 def _error(name: str, message: str):
