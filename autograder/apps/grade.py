@@ -7,6 +7,7 @@ resume, workers, recording) is autograder.grading.batch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -105,35 +106,47 @@ def run(args: argparse.Namespace) -> int:
         regrade=args.regrade,
         allow_unsandboxed=args.allow_unsandboxed,
     )
-    with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
-        try:
-            plan = batch.plan(args.submissions, Path(scratch))
-        except FileNotFoundError as error:
-            raise UsageError(str(error)) from None
-    if plan.skipped:
-        console.print(f"{plan.skipped} submission(s) already graded from the same file: skipped")
     scores: dict[str, tuple[float, float]] = {}
-    rejections = plan.rejections
     warnings: list[str] = []
-    if plan.pending:
-        workers = args.workers or settings.workers or machine_cores()
-        try:
-            with _executor(api, scheduler, workers, len(plan.pending), args) as executor:
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if scheduler:  # reached (or refused) before anything is copied into the course
+            executor = stack.enter_context(_cluster(scheduler))
+        with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
+            try:
+                plan = batch.plan(args.submissions, Path(scratch))
+            except FileNotFoundError as error:
+                raise UsageError(str(error)) from None
+        if plan.skipped:
+            console.print(
+                f"{plan.skipped} submission(s) already graded from the same file: skipped"
+            )
+        if plan.pending:
+            if executor is None:
+                workers = args.workers or settings.workers or machine_cores()
+                executor = stack.enter_context(_local(api, workers, len(plan.pending), args))
+            try:
                 template = batch.template()
-                _grade_with_progress(batch, plan, executor, template, scores, rejections, warnings)
-        except (ExecutorError, TemplateError) as error:
-            raise UsageError(str(error)) from None
-    _summary(args.assignment, scores, rejections, warnings, batch.stopped)
-    return 1 if rejections else 0
+            except TemplateError as error:
+                raise UsageError(str(error)) from None
+            _grade_with_progress(batch, plan, executor, template, scores, warnings)
+    _summary(args.assignment, scores, plan.rejections, warnings, batch.stopped)
+    return 1 if plan.rejections else 0
 
 
-def _executor(api, scheduler: str, workers: int, pending: int, args) -> DaskExecutor:
-    """The workers of this batch: the cluster at `scheduler`, or a local one of
-    as many workers as asked, as fit in memory and as there are submissions."""
-    if scheduler:
+def _cluster(scheduler: str) -> DaskExecutor:
+    """The running Dask cluster at `scheduler`."""
+    try:
         executor = DaskExecutor.connect(scheduler)
-        console.print(f"grading on the Dask cluster at {scheduler} ({executor.workers} workers)")
-        return executor
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
+    console.print(f"grading on the Dask cluster at {scheduler} ({executor.workers} workers)")
+    return executor
+
+
+def _local(api, workers: int, pending: int, args) -> DaskExecutor:
+    """A local cluster of as many workers as asked, as fit in memory and as
+    there are submissions."""
     if workers < 1:
         raise UsageError(f"c.CourseGrade.workers must be a whole number >= 0, got {workers}")
     manager = SandboxedKernelManager(config=api.config)
@@ -152,7 +165,7 @@ def _executor(api, scheduler: str, workers: int, pending: int, args) -> DaskExec
     return DaskExecutor.local(admission.kernels)
 
 
-def _grade_with_progress(batch, plan: Plan, executor, template, scores, rejections, warnings):
+def _grade_with_progress(batch, plan: Plan, executor, template, scores, warnings):
     """Run the batch with a progress bar and ETA counting finished submissions."""
     columns = (
         TextColumn("{task.description}"),
@@ -166,7 +179,7 @@ def _grade_with_progress(batch, plan: Plan, executor, template, scores, rejectio
         task = progress.add_task(f"grading {batch.assignment}", total=len(plan.pending))
         for finished in batch.run(plan, executor, template):
             if finished.rejection is not None:
-                rejections.append(finished.rejection)
+                plan.rejections.append(finished.rejection)
             else:
                 scores[finished.student] = finished.score
             if finished.warning:

@@ -75,6 +75,22 @@ class DaskExecutor:
         self.client = client
         self.cluster = cluster
         self.scratch = scratch
+        self._warming: list = []
+
+    def warm_up(self) -> None:
+        """Have every worker import nbgrader and try its sandbox now, while
+        the coordinator builds the template: one task per worker, not waited
+        for (the first jobs queue behind them)."""
+        for address in self.client.scheduler_info().get("workers", {}):
+            self._warming.append(
+                self.client.submit(
+                    worker.warm_up,
+                    key=f"warm-up-{uuid.uuid4().hex}",
+                    workers=[address],
+                    allow_other_workers=False,
+                    pure=False,
+                )
+            )
 
     @classmethod
     def local(cls, workers: int) -> DaskExecutor:
@@ -101,7 +117,9 @@ class DaskExecutor:
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
-        return cls(client, cluster, scratch)
+        executor = cls(client, cluster, scratch)
+        executor.warm_up()
+        return executor
 
     @classmethod
     def connect(cls, address: str) -> DaskExecutor:
@@ -129,7 +147,9 @@ class DaskExecutor:
                 f"the Dask scheduler at {address} has no worker after {WORKERS_TIMEOUT_S} s: "
                 f"start one on each grading machine with `dask worker {address} --nthreads 1`"
             ) from None
-        return cls(client)
+        executor = cls(client)
+        executor.warm_up()
+        return executor
 
     @property
     def workers(self) -> int:
@@ -150,6 +170,7 @@ class DaskExecutor:
         from dask.distributed import as_completed
 
         shared = self.client.scatter(template, broadcast=True, hash=False)
+
         queue = iter(jobs)
         futures: dict = {}
         finished = as_completed()
@@ -182,6 +203,7 @@ class DaskExecutor:
 
     def close(self) -> None:
         """Close the client and, for a local cluster, stop its workers."""
+        self._warming.clear()
         try:
             self.client.close()
             if self.cluster is not None:

@@ -14,7 +14,7 @@ nbgrader's own machinery, in this order:
    test cell (:func:`autograder.grading.scores.record_disagreements`);
    a difference is a loud failure and the grade is removed;
 3. the files: ``autograded/`` and ``feedback/`` of the student, and the
-   results records;
+   results records (each naming the worker that graded it, host:pid);
 4. the ledger, last and atomically: only now is the file graded for a
    batch that resumes.
 
@@ -158,7 +158,8 @@ class Recorder:
             if packed:
                 transfer.unpack(packed, folder)
         for notebook, record in outcome.records.items():
-            records.write_record(self.course.result_record(assignment, student, notebook), record)
+            path = self.course.result_record(assignment, student, notebook)
+            records.write_record(path, {**record, "worker": outcome.worker})
 
     def forget(self, assignment: str, student: str) -> None:
         """Leave no grade of `student` standing: the gradebook's submission,

@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -71,6 +72,7 @@ def build_template(course: Course, assignment: str, db_url: str, course_id: str)
             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
         )
         config = private_config(root)
+        _create_gradebook(template.gradebook_url)
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         result = api.generate_assignment(assignment, force=True)
         if not result["success"]:
@@ -79,8 +81,11 @@ def build_template(course: Course, assignment: str, db_url: str, course_id: str)
                 f"{(result.get('error') or result.get('log') or '').strip()[-500:]}"
             )
         shutil.rmtree(template.folder("release"), ignore_errors=True)
+        _copy_due_date(
+            db_url, template.gradebook_url, config.CourseDirectory.course_id, assignment
+        )
         differences = _structure(db_url, course_id, assignment) != _structure(
-            template.gradebook_url, config.CourseDirectory.course_id, assignment
+            template.gradebook_url, course_id, assignment
         )
         if differences:
             raise TemplateError(
@@ -89,6 +94,43 @@ def build_template(course: Course, assignment: str, db_url: str, course_id: str)
                 f"run `course release {assignment}` again"
             )
         return transfer.pack(root)
+
+
+def _create_gradebook(db_url: str) -> None:
+    """An empty nbgrader gradebook at `db_url`, made as nbgrader's Gradebook
+    makes a new one (its tables, and alembic's version row) but with the
+    alembic head read in this process: nbgrader runs the `alembic` command
+    for it, a new Python process that takes seconds on a busy machine."""
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, text
+
+    head = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+    engine = create_engine(db_url, future=True)
+    try:
+        Base.metadata.create_all(bind=engine)
+        with engine.begin() as connection:
+            connection.execute(
+                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            )
+            connection.execute(
+                text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head}
+            )
+    finally:
+        engine.dispose()
+
+
+def _copy_due_date(db_url: str, template_url: str, course_id: str, assignment: str) -> None:
+    """Give the template's assignment the course's due date, so that a
+    worker's feedback shows the late penalty the course's gradebook gets."""
+    with Gradebook(db_url, course_id) as gradebook:
+        try:
+            due = gradebook.find_assignment(assignment).duedate
+        except MissingEntry:
+            return
+    if due is not None:
+        with Gradebook(template_url, course_id) as gradebook:
+            gradebook.update_or_create_assignment(assignment, duedate=due)
 
 
 def _structure(db_url: str, course_id: str, assignment: str) -> dict:

@@ -128,6 +128,18 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def warm_up() -> None:
+    """Do once, ahead of the first job, what every worker process pays once:
+    import nbgrader's converters and exporters, and start one throw-away
+    sandbox to learn whether bubblewrap works here. Run on every worker while
+    the coordinator builds the template (Client.run(..., wait=False))."""
+    import nbconvert.exporters  # noqa: F401 (imported for its side effect: warm caches)
+
+    from autograder.grading import preprocessor  # noqa: F401
+
+    sandbox_available()
+
+
 def grade(template: bytes, job: Job) -> Outcome:
     """Grade one submission in a private course made from `template` (see
     the module's docstring). Whatever the submission does, the answer is an
