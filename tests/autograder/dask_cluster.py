@@ -8,10 +8,12 @@ test stays dead and its work must go to another one.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,10 +70,10 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[LocalDaskCluster]:
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    # The workers' temporary folders (a killed worker leaves its private
-    # course directory there) stay in the test's folder.
-    (folder / "tmp").mkdir(exist_ok=True)
-    environment = {**os.environ, "TMPDIR": str(folder / "tmp")}
+    # The workers' own temporary folder (a killed worker leaves its private
+    # course directory there), short: the kernels' sockets are made below it.
+    temporary = Path(tempfile.mkdtemp(prefix="dask-tmp-", dir="/tmp"))
+    environment = {**os.environ, "TMPDIR": str(temporary)}
 
     def start(name: str, *args: str) -> subprocess.Popen:
         log = (folder / f"{name}.log").open("wb")
@@ -110,6 +112,7 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[LocalDaskCluster]:
     finally:
         for process in [*cluster.workers, scheduler]:
             _stop(process)
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _wait_for_workers(cluster: LocalDaskCluster, count: int) -> None:

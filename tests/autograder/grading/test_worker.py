@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -40,12 +41,15 @@ def template(course) -> bytes:
 
 
 @pytest.fixture
-def private_tmp(tmp_path, monkeypatch) -> Path:
-    """The worker's temporary folder, to see that it leaves nothing there."""
-    folder = tmp_path / "worker-tmp"
-    folder.mkdir()
+def private_tmp(monkeypatch) -> Iterator[Path]:
+    """The worker's temporary folder, to see that it leaves nothing there
+    (short: the kernel's sockets are made below it)."""
+    folder = Path(tempfile.mkdtemp(prefix="worker-tmp-", dir="/tmp"))
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _job(folder: Path, notebook: Path, **changes) -> worker.Job:
