@@ -160,7 +160,7 @@ def test_a_worker_killed_mid_submission_is_replaced_and_the_result_recorded_once
                 time.sleep(0.2)
             assert victim is not None, "the slow student was never being graded"
             time.sleep(SLOW_SECONDS / 3)  # well inside the sleeping cell: the kernel runs
-            killed = client.scheduler_info()["workers"][victim]["pid"]
+            killed = client.run(os.getpid, workers=[victim])[victim]
             survivor = (cluster.worker_pids() - {killed}).pop()
             cluster.kill_worker(killed)
         finally:
