@@ -77,20 +77,28 @@ class DaskExecutor:
         self.scratch = scratch
         self._warming: list = []
 
+    def _on_every_worker(self, function, wait: bool = True) -> list:
+        """Run `function` as a task on every worker (in the thread that
+        grades, unlike Client.run); wait for them unless told not to."""
+        futures = [
+            self.client.submit(
+                function,
+                key=f"{function.__name__}-{uuid.uuid4().hex}",
+                workers=[address],
+                allow_other_workers=False,
+                pure=False,
+            )
+            for address in self.client.scheduler_info().get("workers", {})
+        ]
+        if wait:
+            self.client.gather(futures)
+        return futures
+
     def warm_up(self) -> None:
         """Have every worker import nbgrader and try its sandbox now, while
         the coordinator builds the template: one task per worker, not waited
         for (the first jobs queue behind them)."""
-        for address in self.client.scheduler_info().get("workers", {}):
-            self._warming.append(
-                self.client.submit(
-                    worker.warm_up,
-                    key=f"warm-up-{uuid.uuid4().hex}",
-                    workers=[address],
-                    allow_other_workers=False,
-                    pure=False,
-                )
-            )
+        self._warming = self._on_every_worker(worker.warm_up, wait=False)
 
     @classmethod
     def local(cls, workers: int) -> DaskExecutor:
@@ -202,8 +210,13 @@ class DaskExecutor:
                 self.client.cancel(list(futures))
 
     def close(self) -> None:
-        """Close the client and, for a local cluster, stop its workers."""
+        """Stop the kernels the workers launched ahead, close the client and,
+        for a local cluster, stop its workers."""
         self._warming.clear()
+        try:
+            self._on_every_worker(worker.release_kernels)
+        except Exception:  # a worker that is gone has no kernel left to stop
+            pass
         try:
             self.client.close()
             if self.cluster is not None:

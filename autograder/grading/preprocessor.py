@@ -28,10 +28,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -43,11 +41,17 @@ from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.course_checks.specs import GRADIENT
 from autograder.coursedir import Course
 from autograder.grading import cost, records, verdict
+from autograder.grading.prestart import find_pool
+from autograder.grading.scratch import (
+    PROBE_PACKAGE,
+    Scratch,
+    fill_working_copy,
+    hand_scratch,
+    make_scratch,
+)
 from autograder.grading.seed import load_or_create_seed, submission_seed
 from autograder.sandbox import SandboxedKernelManager
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent / "course_checks"
-PROBE_PACKAGE = "course_grading_probe"
 TIMING_NAME = "__course_timing"
 """Name of the kernel global that holds a function's timed calls between cells."""
 
@@ -131,6 +135,14 @@ class TrustedExecute(Execute):
         "the grading seed, the student's id and the submitted file's SHA-256.",
     ).tag(config=True)
 
+    prestarted_kernels = Unicode(
+        "",
+        help="Name of this process's pool that launches the next notebook's kernel while "
+        "this one is judged (autograder.grading.prestart.KernelPool). Set by `course "
+        "grade`'s workers, which grade one notebook after another; '': each notebook "
+        "starts its own kernel.",
+    ).tag(config=True)
+
     def __init__(self, *args, **kwargs):
         # nbgrader's Execute defaults to a plain AsyncKernelManager; ours runs
         # the kernel in the sandbox (with a loud warning where there is none).
@@ -140,9 +152,7 @@ class TrustedExecute(Execute):
     def create_kernel_manager(self):
         manager = super().create_kernel_manager()
         self._manager = manager  # nbclient drops self.km at the end; the record needs it
-        if manager.has_trait("scratch_dir"):
-            manager.scratch_dir = str(self._kernel_dir)
-            manager.extra_readonly_paths = [*manager.extra_readonly_paths, str(self._grader_dir)]
+        hand_scratch(manager, self._scratch_folders)
         return manager
 
     def preprocess(self, nb, resources=None, km=None):
@@ -153,32 +163,38 @@ class TrustedExecute(Execute):
         self._output_bytes = {}
         self._manager = None
         self._graded_outputs: dict[int, list] = {}
-        # The scratch root stays the grader's. Inside it, grader/ holds what
-        # the kernel may read but not touch (hidden inputs, the checks
-        # package; mounted read-only in the sandbox) and kernel/ is the
-        # kernel's own writable folder (its working copy and the probe's outputs).
-        root = self.scratch_root or None
-        self._scratch = Path(tempfile.mkdtemp(prefix="course-grade-", dir=root))
-        self._scratch.chmod(0o711)
-        self._grader_dir = self._scratch / "grader"
-        self._kernel_dir = self._scratch / "kernel"
-        self._grader_dir.mkdir(mode=0o755)
-        self._kernel_dir.mkdir()
-        self._kernel_dir.chmod(0o777)  # the kernel runs as another user in the sandbox
-        self._package = self._grader_dir / PROBE_PACKAGE
-        shutil.copytree(PACKAGE_DIR, self._package, ignore=shutil.ignore_patterns("__pycache__"))
-        _make_readable(self._package)
+        # The scratch folder (autograder/grading/scratch.py): grader/ for what
+        # the kernel may only read, kernel/ for the kernel's own writing. A
+        # kernel launched ahead comes with its own (never one used before).
+        pool = find_pool(self.prestarted_kernels) if self.prestarted_kernels else None
+        prestarted = pool.take() if pool is not None and km is None else None
+        if prestarted is not None:
+            km = self._manager = prestarted.manager
+            self._use_scratch(Scratch(prestarted.scratch))
+        else:
+            self._use_scratch(make_scratch(self.scratch_root or None))
         self._verdicts = []
         resources = self._work_in_scratch(resources or {})
         try:
             result = super().preprocess(nb, resources, km)
         finally:
+            if prestarted is not None:
+                self._cleanup_kernel()  # nbclient shuts down only the kernels it started
             shutil.rmtree(self._scratch, ignore_errors=True)
+            if pool is not None:
+                pool.launch_next(self)
         self._stamp_grade_cells(nb)
         record_results(
             Path(self.course_directory), resources, self._verdicts, self._limits(), self._digest
         )
         return result
+
+    def _use_scratch(self, scratch: Scratch) -> None:
+        self._scratch_folders = scratch
+        self._scratch = scratch.root
+        self._grader_dir = scratch.grader_dir
+        self._kernel_dir = scratch.kernel_dir
+        self._package = scratch.package
 
     def _hidden_input_seed(self, student: str) -> int:
         """The seed of this submission's hidden inputs: the one given, or
@@ -242,16 +258,8 @@ class TrustedExecute(Execute):
         """Run the notebook in a copy of its folder inside the scratch folder
         (course_checks/, data files; not the notebook), so the kernel needs
         nothing from the course directory and writes only to its scratch."""
-        work = self._kernel_dir / "work"
         origin = (resources.get("metadata") or {}).get("path")
-        if origin and Path(origin).is_dir():
-            shutil.copytree(origin, work, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
-        else:
-            work.mkdir()
-        for folder, _, files in os.walk(work):
-            Path(folder).chmod(0o777)
-            for name in files:
-                (Path(folder) / name).chmod(0o644)
+        work = fill_working_copy(self._scratch_folders, Path(origin) if origin else None)
         metadata = {**(resources.get("metadata") or {}), "path": str(work)}
         return {**resources, "metadata": metadata}
 
@@ -415,13 +423,6 @@ class TrustedExecute(Execute):
 
 def _some_gradient_passed(result: verdict.HiddenVerdict) -> bool:
     return any(v.passed and v.output.rule == GRADIENT for v in result.outputs)
-
-
-def _make_readable(folder: Path) -> None:
-    """World-readable files and folders: the kernel runs as another user."""
-    folder.chmod(0o755)
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def submission_digest(course_dir: Path, resources: dict) -> str | None:

@@ -27,6 +27,8 @@ allow grading without one (``course grade --allow-unsandboxed``).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import logging
 import os
@@ -47,6 +49,7 @@ from traitlets.config import Config
 from autograder import __version__
 from autograder.coursedir import Course
 from autograder.grading import records, transfer
+from autograder.grading.prestart import KernelPool
 from autograder.grading.template import private_config
 from autograder.grading.uids import claim_uid
 from autograder.sandbox import SandboxedKernelManager, sandbox_available
@@ -161,10 +164,12 @@ def grade(template: bytes, job: Job) -> Outcome:
         _check_sandbox(manager.bwrap, job.allow_unsandboxed)
         if not job.allow_unsandboxed:
             config.SandboxedKernelManager.require_sandbox = True
+        config.SandboxedKernelManager.sandbox_uid = _worker_uid(manager.sandbox_uid)
+        pool = _kernel_pool(template, job)
+        pool.source_dir = course.source_dir(job.assignment)
+        config.TrustedExecute.prestarted_kernels = pool.name
         outcome = Outcome(job.student, job.assignment, job.sha256, worker_name())
-        with claim_uid(manager.sandbox_uid) as uid:
-            config.SandboxedKernelManager.sandbox_uid = uid
-            outcome.failure = _run(_Autograde, config, job)
+        outcome.failure = _run(_Autograde, config, job)
         outcome.seconds["autograde"] = time.perf_counter() - started
         if outcome.failure:
             return outcome
@@ -179,6 +184,42 @@ def grade(template: bytes, job: Job) -> Outcome:
         outcome.seconds["feedback"] = time.perf_counter() - before_feedback
         outcome.seconds["total"] = time.perf_counter() - started
         return outcome
+
+
+_uids = contextlib.ExitStack()
+_held_uids: dict[int, int] = {}
+_local = threading.local()
+
+
+def _worker_uid(base: int) -> int:
+    """The sandbox uid of this worker process's kernels, claimed on first use
+    and held while the process lives (its kernels run one after the other;
+    the lock goes with the process)."""
+    if base not in _held_uids:
+        _held_uids[base] = _uids.enter_context(claim_uid(base))
+    return _held_uids[base]
+
+
+def _kernel_pool(template: bytes, job: Job) -> KernelPool:
+    """This thread's pool of kernels launched ahead, for jobs of this template
+    (a kernel launched for another course's or setting's jobs is stopped)."""
+    key = (hashlib.sha256(template).hexdigest(), job.allow_unsandboxed)
+    pool = getattr(_local, "pool", None)
+    if pool is None or _local.key != key:
+        if pool is not None:
+            pool.forget()
+        pool = _local.pool = KernelPool(Path())
+        _local.key = key
+    return pool
+
+
+def release_kernels() -> None:
+    """Stop the kernel this worker launched ahead, if any (run by the
+    coordinator at the end of a batch, in the thread that grades)."""
+    pool = getattr(_local, "pool", None)
+    if pool is not None:
+        pool.forget()
+        _local.pool = None
 
 
 def _check_sandbox(bwrap: str, allowed_without: bool) -> None:

@@ -49,6 +49,7 @@ def private_tmp(monkeypatch) -> Iterator[Path]:
     try:
         yield folder
     finally:
+        worker.release_kernels()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -92,6 +93,11 @@ def test_an_honest_submission_comes_back_graded_with_its_files(
     assert "Hidden test of" in feedback
     assert outcome.worker.endswith(f":{os.getpid()}")
     assert fingerprint(course.root, no_bytecode) == before
+    # Only the next notebook's kernel, launched ahead, and its scratch folder
+    # are left; releasing them leaves the temporary folder empty.
+    left = sorted(path.name.rsplit("-", 1)[0] for path in private_tmp.iterdir())
+    assert left == ["course-grade", "kernel-sandbox"]
+    worker.release_kernels()
     assert list(private_tmp.iterdir()) == []
 
 
@@ -108,6 +114,7 @@ def test_a_notebook_nbgrader_cannot_grade_comes_back_with_its_exception(
     assert not outcome.graded
     assert outcome.failure.startswith("NbGraderException: No notebooks found")
     assert outcome.records == {} and outcome.autograded == b""
+    worker.release_kernels()
     assert list(private_tmp.iterdir()) == []
 
 
@@ -138,3 +145,30 @@ def test_a_worker_without_the_sandbox_refuses_unless_allowed(course, template, t
     allowed = worker.grade(broken, again)
     assert allowed.graded, allowed.failure
     assert allowed.records[ASSIGNMENT]["limits"]["sandboxed"] is False
+
+
+def test_the_next_kernel_is_launched_ahead_and_serves_one_notebook(
+    course, template, tmp_path, private_tmp
+):
+    """After a grading, is the next notebook's kernel already running (in a
+    scratch folder of its own), does the next grading run in it, and is it
+    gone afterwards, replaced by a new one (never one kernel for two)?"""
+    source = nbformat.read(course.source_notebook(ASSIGNMENT), 4)
+    source.cells.insert(1, nbformat.v4.new_code_cell("import os\nprint('cwd', os.getcwd())"))
+    notebook = tmp_path / "cwd.ipynb"
+    nbformat.write(source, notebook)
+
+    def cwd_of(outcome: worker.Outcome) -> str:
+        graded = transfer.members(outcome.autograded)[f"{ASSIGNMENT}.ipynb"].decode()
+        cell = nbformat.reads(graded, as_version=4).cells[1]
+        return cell.outputs[0]["text"].split()[1]
+
+    first = worker.grade(template, _job(tmp_path / "one", notebook, student="first"))
+    launched = worker._local.pool._next
+    assert launched is not None and launched.scratch.exists()
+    second = worker.grade(template, _job(tmp_path / "two", notebook, student="second"))
+    assert first.graded and second.graded, (first.failure, second.failure)
+    assert cwd_of(second) == str(launched.scratch / "kernel" / "work") != cwd_of(first)
+    assert not launched.scratch.exists()
+    assert worker._local.pool._next is not None
+    assert worker._local.pool._next.manager is not launched.manager
