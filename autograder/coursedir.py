@@ -5,7 +5,9 @@ Layout (nbgrader's default, plus the course's own files)::
     course/
       nbgrader_config.py   nbgrader's configuration (committed)
       .grading-seed        the secret seed of hidden inputs (created on first grade)
-      gradebook.db         nbgrader's gradebook (SQLite)
+      roster.csv           the class list the instructor gives (optional, never committed)
+      gradebook.db         nbgrader's gradebook, when it is SQLite (the default; see
+                           Course.gradebook_url for PostgreSQL)
       .jupyter/kernels/    the grading kernel's kernelspec (written by `course grade`)
       source/<assignment>/                  instructor's notebooks (from assignments/)
       release/<assignment>/                 student versions
@@ -27,11 +29,16 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from autograder import gradebookdb
+from autograder.nbgrader_warnings import silence_add_submission_warnings
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_COURSE_DIR = REPOSITORY / "course"
@@ -42,6 +49,10 @@ SEED_FILE_NAME = ".grading-seed"
 GRADEBOOK_NAME = "gradebook.db"
 JUPYTER_DATA_NAME = ".jupyter"
 LEDGER_NAME = "graded.json"
+ROSTER_NAME = "roster.csv"
+DB_URL_VARIABLE = "COURSE_DB_URL"
+"""The environment variable the course's nbgrader_config.py reads the
+gradebook's URL from (so that stock nbgrader commands see it too)."""
 NBGRADER_STEPS = ("source", "release", "submitted", "autograded", "feedback")
 """nbgrader's folders, in the order a notebook passes through them."""
 
@@ -52,10 +63,13 @@ class Course:
 
     `notebook` arguments default to the assignment id: each assignment of
     this course is one notebook named after it (``a2_rnn/a2_rnn.ipynb``).
+    `db` is a gradebook URL given for this command (``course --db``); None
+    leaves the course's own setting (see `gradebook_url`).
     """
 
     root: Path
     assignments: Path = DEFAULT_ASSIGNMENTS_DIR
+    db: str | None = None
 
     # -- files and folders of the whole course ---------------------------
 
@@ -70,12 +84,38 @@ class Course:
 
     @property
     def gradebook_file(self) -> Path:
+        """The SQLite gradebook's file, used when no other database is set."""
         return self.root / GRADEBOOK_NAME
 
-    @property
+    @cached_property
     def gradebook_url(self) -> str:
-        """The gradebook as nbgrader's `db_url`."""
+        """The gradebook as nbgrader's `db_url`, the first of: `db` (the
+        command's --db), ``CourseDirectory.db_url`` in the course's
+        nbgrader_config.py (which the repository's sets from COURSE_DB_URL),
+        and the SQLite file `gradebook_file`. Stock nbgrader commands read
+        the same setting, so both always open the same gradebook."""
+        if self.db:
+            return self.db
+        configured = load_config(self).CourseDirectory.get("db_url") if self.has_config else None
+        return configured or self.default_gradebook_url
+
+    @property
+    def default_gradebook_url(self) -> str:
+        """nbgrader's default: SQLite in `gradebook_file`."""
         return f"sqlite:///{self.gradebook_file}"
+
+    @property
+    def gradebook_source(self) -> str:
+        """Where `gradebook_url` comes from, for messages."""
+        if self.db:
+            return "--db"
+        if self.gradebook_url != self.default_gradebook_url:
+            return f"CourseDirectory.db_url in {self.config_file} (or {DB_URL_VARIABLE})"
+        return "the default"
+
+    @property
+    def has_config(self) -> bool:
+        return self.config_file.is_file()
 
     @property
     def jupyter_data_dir(self) -> Path:
@@ -84,6 +124,11 @@ class Course:
 
     def kernelspec_dir(self, kernel_name: str) -> Path:
         return self.jupyter_data_dir / "kernels" / kernel_name
+
+    @property
+    def roster_file(self) -> Path:
+        """The class list (student id, LMS id, name, email): see autograder/roster.py."""
+        return self.root / ROSTER_NAME
 
     @property
     def downloads(self) -> Path:
@@ -148,6 +193,10 @@ class Course:
     def submitted_notebook(self, student: str, assignment: str, notebook: str | None = None):
         return self.submitted_dir(student, assignment) / f"{notebook or assignment}.ipynb"
 
+    def submitted_timestamp(self, student: str, assignment: str) -> Path:
+        """nbgrader's timestamp.txt: when the submission was handed in."""
+        return self.submitted_dir(student, assignment) / "timestamp.txt"
+
     def autograded_dir(self, student: str, assignment: str) -> Path:
         return self._student_folder("autograded", student, assignment)
 
@@ -188,11 +237,15 @@ def as_course(where: Course | str | os.PathLike) -> Course:
     return where if isinstance(where, Course) else Course(Path(where).resolve())
 
 
-def open_course(root: Path | None = None, assignments: Path | None = None) -> Course:
-    """Check that `root` is a course directory and return it."""
+def open_course(
+    root: Path | None = None, assignments: Path | None = None, db: str | None = None
+) -> Course:
+    """Check that `root` is a course directory and return it (with the
+    gradebook URL `db`, when given, instead of the course's own)."""
     course = Course(
         Path(root or DEFAULT_COURSE_DIR).resolve(),
         Path(assignments or DEFAULT_ASSIGNMENTS_DIR).resolve(),
+        db or None,
     )
     if not course.config_file.exists():
         raise FileNotFoundError(
@@ -215,15 +268,34 @@ def put_scripts_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
+def load_config(course: Course) -> Config:
+    """The course's nbgrader_config.py, loaded as nbgrader loads it."""
+    return PyFileConfigLoader(CONFIG_NAME, path=str(course.root)).load_config()
+
+
+def check_gradebook(course: Course) -> None:
+    """Raise GradebookError, naming where the URL came from, unless the
+    course's gradebook URL is well formed, its driver is installed and its
+    server (if any) lets us in."""
+    try:
+        gradebookdb.check(course.gradebook_url)
+    except gradebookdb.GradebookError as error:
+        raise gradebookdb.GradebookError(
+            f"{error} (the URL is from {course.gradebook_source})"
+        ) from None
+
+
 def nbgrader_api(course: Course) -> NbGraderAPI:
     """nbgrader's Python API configured by the course's nbgrader_config.py,
-    with the course's root and gradebook.
+    with the course's root and gradebook (checked first: see check_gradebook).
 
     It runs no kernel by itself; `course grade` also installs the grading
     kernel (autograder.kernels.install_kernelspec).
     """
     put_scripts_on_path()
-    config = PyFileConfigLoader(CONFIG_NAME, path=str(course.root)).load_config()
+    check_gradebook(course)
+    silence_add_submission_warnings()
+    config = load_config(course)
     config.CourseDirectory.root = str(course.root)
     config.CourseDirectory.db_url = course.gradebook_url
     return NbGraderAPI(CourseDirectory(config=config), config=config)

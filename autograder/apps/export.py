@@ -1,4 +1,5 @@
-"""`course export`: grades as CSV, nbgrader's columns plus one per graded part."""
+"""`course export`: grades as CSV: nbgrader's columns plus one per graded part,
+or the grade-import layout of Canvas or Moodle (autograder/lms_export.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,30 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 
-from autograder.apps.common import UsageError, console, course_from
+from autograder import gradebookdb
+from autograder.apps.common import UsageError, console, course_from, roster_from
 from autograder.coursedir import Course, nbgrader_api
+from autograder.lms_export import FORMATS, final_scores, write_lms_file
 
 HELP = "write the grades as CSV"
 EXAMPLE = """example:
   course export --to grades.csv
   course export --to a2.csv --assignment a2_rnn
-One row per student and assignment with nbgrader's columns, exactly as
-`nbgrader export` writes them (assignment, duedate, timestamp, student_id,
-last_name, first_name, email, raw_score, late_submission_penalty, score,
-max_score), followed by one column per graded part, named
-<notebook>:<grade_id> (e.g. a2_rnn:test_rnn_backward): the part's score, or
-nothing for a student who did not submit."""
+  course export --format canvas --to canvas.csv     # roster: course/roster.csv
+  course export --format moodle --roster class.csv --to moodle.csv
+nbgrader (the default): one row per student and assignment with nbgrader's
+columns, exactly as `nbgrader export` writes them (assignment, duedate,
+timestamp, student_id, last_name, first_name, email, raw_score,
+late_submission_penalty, score, max_score), followed by one column per graded
+part, named <notebook>:<grade_id> (e.g. a2_rnn:test_rnn_backward): the part's
+score, or nothing for a student who did not submit. A late submission shows
+its timestamp, the due date and the penalty; a blank timestamp on a
+submission means its time was not known.
+canvas, moodle: the LMS's grade-import CSV, one row per roster student and
+one column per assignment, holding the score after the late penalty (blank,
+or "-" for Moodle, without a submission). Graded students missing from the
+roster are listed (exit code 1): Canvas's file holds them for matching by
+hand; Moodle's cannot (its import stops at an unknown user)."""
 
 DEFAULT_DESTINATION = "grades.csv"
 """Where nbgrader's CsvExportPlugin writes when `to` is empty."""
@@ -104,11 +116,13 @@ def export_grades(
 ) -> PartsCsvExportPlugin:
     """Write the course's grades (of some assignments and students, or all)
     to `destination`; returns the plugin, which knows what it wrote."""
-    if not course.gradebook_file.exists():
-        raise UsageError(
-            f"no gradebook at {course.gradebook_file}: release and grade an assignment first"
-        )
     api = nbgrader_api(course)
+    # Opening an absent gradebook would create an empty one: refuse instead.
+    if not gradebookdb.exists(course.gradebook_url):
+        raise UsageError(
+            f"no gradebook at {gradebookdb.shown(course.gradebook_url)}: "
+            "release and grade an assignment first"
+        )
     plugin = PartsCsvExportPlugin(
         to=str(destination), assignment=list(assignments), student=list(students), parent=api
     )
@@ -133,12 +147,15 @@ SUBMITTED = "submitted"
 """The key grade_rows adds to each row: whether it is a submission."""
 
 
-def grade_rows(course: Course) -> list[dict]:
-    """The export's rows as dicts (column name -> text), for the report,
-    each with SUBMITTED: True when the gradebook holds that submission."""
+def grade_rows(
+    course: Course, assignments: Sequence[str] = (), students: Sequence[str] = ()
+) -> list[dict]:
+    """The export's rows as dicts (column name -> text), for the report and
+    the LMS files, each with SUBMITTED: True when the gradebook holds that
+    submission."""
     with tempfile.TemporaryDirectory(prefix="course-export-") as scratch:
         destination = Path(scratch) / DEFAULT_DESTINATION
-        plugin = export_grades(course, destination)
+        plugin = export_grades(course, destination, assignments, students)
         with destination.open(newline="") as handle:
             rows = list(csv.DictReader(handle))
     for row in rows:
@@ -149,6 +166,17 @@ def grade_rows(course: Course) -> list[dict]:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", type=Path, default=Path(DEFAULT_DESTINATION), help="CSV file to write"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="nbgrader",
+        help="nbgrader's columns (default), or Canvas's or Moodle's grade import",
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        help="class list for canvas and moodle (default: course/roster.csv)",
     )
     parser.add_argument(
         "--assignment",
@@ -168,8 +196,37 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
+    if args.format != "nbgrader":
+        return _lms_export(args, course)
     plugin = export_grades(course, args.to, args.assignment, args.student)
     console.print(
         f"wrote {plugin.rows} row(s) and {len(plugin.parts)} part column(s) to {args.to}"
     )
     return 0
+
+
+def _lms_export(args: argparse.Namespace, course: Course) -> int:
+    roster = roster_from(args, course, required=True)
+    rows = grade_rows(course, args.assignment, args.student)
+    assignments, maxima, scores = final_scores(rows, SUBMITTED)
+    summary = write_lms_file(
+        args.format, args.to, roster, assignments, maxima, scores, args.student
+    )
+    console.print(
+        f"wrote {summary.rows} student row(s) and {len(assignments)} assignment column(s) "
+        f"to {args.to} ({args.format})"
+    )
+    for assignment, students in summary.without_submission.items():
+        console.print(
+            f"no submission of {assignment} (left without a grade): {', '.join(students)}"
+        )
+    where = {
+        "canvas": "in the file under their course id, for Canvas to match by hand",
+        "moodle": "NOT in the file: Moodle's import stops at a user it does not know",
+    }[args.format]
+    for student, grades in summary.unrostered.items():
+        shown = ", ".join(f"{a} {score}" for a, score in grades.items())
+        console.print(
+            f"[yellow]not on the roster {roster.path}[/yellow]: {student} ({shown}); {where}"
+        )
+    return 1 if summary.unrostered else 0

@@ -11,14 +11,18 @@ import contextlib
 import tempfile
 from pathlib import Path
 
+from nbgrader.api import Gradebook
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from autograder.apps.common import UsageError, console, course_from
+from autograder.apps.common import UsageError, console, course_from, roster_from
 from autograder.coursedir import nbgrader_api
+from autograder.deadlines.due import DeadlineError, load_deadlines
+from autograder.deadlines.lateness import intake_notes
 from autograder.grading.batch import Batch, CourseGrade, Plan, machine_cores
 from autograder.grading.executor import DaskExecutor, ExecutorError
 from autograder.grading.template import TemplateError
+from autograder.intake.times import TimeError
 from autograder.kernels import install_kernelspec
 from autograder.sandbox import SandboxedKernelManager, admit_kernels, sandbox_available
 
@@ -27,10 +31,15 @@ EXAMPLE = """example:
   course grade a2_rnn ~/Downloads/a2_rnn_submissions
 The folder may be nbgrader's layout (<student>/a2_rnn/a2_rnn.ipynb) or what a
 learning-management system exports: notebooks or zips named with the student
-id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip). Submissions are graded in parallel,
-as many at once as the machine has cores (--workers N), or on a Dask cluster
-(--scheduler tcp://HOST:PORT), with a progress bar; one that cannot be read
-or graded is listed with its reason at the end and never stops the others.
+id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip), or Canvas's and Moodle's own download
+naming, whose students are looked up in the roster (course/roster.csv or
+--roster). A submission's time comes from timestamps.csv, Moodle's grading
+worksheet, nbgrader's timestamp.txt or the file's modification time (never
+from Canvas's or Moodle's files); one without a time is listed, and gets no
+late penalty. Submissions are graded in parallel, as many at once as the
+machine has cores (--workers N), or on a Dask cluster (--scheduler
+tcp://HOST:PORT), with a progress bar; one that cannot be read or graded is
+listed with its reason at the end and never stops the others.
 A batch can be stopped at any moment (even killed) and run again: a
 submission already graded from the same file (same SHA-256) is skipped, so
 nothing is lost and nothing is graded twice; --regrade grades them anew.
@@ -54,6 +63,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--regrade",
         action="store_true",
         help="grade again submissions already graded from the same file",
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        help="class list mapping LMS ids and names to student ids "
+        "(default: course/roster.csv when it exists)",
     )
     parser.add_argument(
         "--workers",
@@ -98,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
         install_kernelspec(course)  # the one command that runs kernels
     except FileNotFoundError as error:  # no kernel Python: says which and what to do
         raise UsageError(str(error)) from None
+    roster = roster_from(args, course)
+    try:
+        zone = load_deadlines(course).zone
+    except DeadlineError as error:
+        raise UsageError(str(error)) from None
     batch = Batch(
         course,
         api,
@@ -105,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         students=tuple(args.student),
         regrade=args.regrade,
         allow_unsandboxed=args.allow_unsandboxed,
+        roster=roster,
+        zone=zone,
     )
     scores: dict[str, tuple[float, float]] = {}
     warnings: list[str] = []
@@ -115,8 +137,9 @@ def run(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
             try:
                 plan = batch.plan(args.submissions, Path(scratch))
-            except FileNotFoundError as error:
+            except (FileNotFoundError, TimeError) as error:
                 raise UsageError(str(error)) from None
+        _print_intake_notes(api, args.assignment, plan.submissions)
         if plan.skipped:
             console.print(
                 f"{plan.skipped} submission(s) already graded from the same file: skipped"
@@ -186,6 +209,19 @@ def _grade_with_progress(batch, plan: Plan, executor, template, scores, warnings
                 warnings.append(finished.warning)
             progress.update(task, description=f"graded {finished.student}")
             progress.advance(task)
+
+
+def _print_intake_notes(api, assignment: str, submissions) -> None:
+    """Before grading: the due date, and what intake found about each
+    submission's time and student (intake warnings, apart from the loop)."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        due = gradebook.find_assignment(assignment).duedate
+    if due is None:
+        console.print(f"{assignment} has no due date (c.Deadlines.due): nothing is late")
+    else:
+        console.print(f"{assignment} is due {due:%Y-%m-%d %H:%M} UTC")
+    for note in intake_notes(submissions, due):
+        console.print(f"[yellow]note[/yellow] {note}")
 
 
 def _summary(assignment, scores, rejections, warnings, stopped: str) -> None:

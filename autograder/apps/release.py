@@ -9,6 +9,7 @@ from autograder.apps.common import UsageError, console, course_from
 from autograder.authoring.course_source import build_course_source
 from autograder.authoring.source_notebook import SourceError
 from autograder.coursedir import nbgrader_api
+from autograder.deadlines.due import DeadlineError, write_due_dates
 
 HELP = "generate the student versions (nbgrader's release/) of all or named assignments"
 EXAMPLE = """example:
@@ -16,7 +17,8 @@ EXAMPLE = """example:
   course release a2_rnn          # just one
 Writes course/source/<id>/ (from assignments/<id>/<id>.md), course/release/<id>/
 (stubs instead of solutions, no hidden tests) and course/downloads/<id>.zip,
-which the book's assignments page links to."""
+which the book's assignments page links to, and puts each assignment's due
+date (c.Deadlines.due in course/nbgrader_config.py) into the gradebook."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -53,4 +55,11 @@ def run(args: argparse.Namespace) -> int:
             str(archive.with_suffix("")), "zip", course.folder("release"), assignment
         )
         console.print(f"released {assignment}: {course.release_dir(assignment)} ({archive})")
+        try:
+            due = write_due_dates(course, [assignment])[assignment]
+        except DeadlineError as error:
+            console.print(f"[red]release {assignment}: {error}[/red]")
+            failed += 1
+            continue
+        console.print(f"  due {due:%Y-%m-%d %H:%M} UTC" if due else "  no due date")
     return 1 if failed else 0

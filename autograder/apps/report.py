@@ -15,6 +15,7 @@ import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,14 +29,16 @@ from matplotlib.ticker import MaxNLocator
 from autograder.apps.common import console, course_from
 from autograder.apps.export import SUBMITTED, grade_rows
 from autograder.coursedir import Course
+from autograder.deadlines.lateness import lateness
 
 HELP = "write an HTML report of the class's results with plots"
 EXAMPLE = """example:
   course report --to report.html
-Shows, per assignment, the distribution of scores, the pass rate of every
-hidden test and of every output it checks, and the most frequent failure
-messages: what the class got wrong. Plots are embedded; the page needs no
-network."""
+Shows, per assignment, the distribution of scores, who was late (by how
+much, with what penalty) or has no known submission time, the pass rate of
+every hidden test and of every output it checks, and the most frequent
+failure messages: what the class got wrong. Plots are embedded; the page
+needs no network."""
 
 MOST_FREQUENT = 15
 """Failure messages listed per assignment."""
@@ -47,6 +50,15 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+class Lateness(NamedTuple):
+    """One submission that was late or has no known time."""
+
+    student: str
+    submitted: str
+    state: str
+    penalty: str
 
 
 class Plot(NamedTuple):
@@ -67,6 +79,11 @@ class AssignmentReport:
     pass_rates: Plot | None
     failures: list[tuple[int, str]]
     """(count, message), most frequent first."""
+    due: str = ""
+    """The due date (UTC), "" when the assignment has none."""
+    on_time: int = 0
+    late: list[Lateness] = ()
+    """Late submissions and submissions without a time, by student."""
 
     @property
     def mean(self) -> float:
@@ -121,6 +138,7 @@ def summarize(rows: list[dict], records: list[dict]) -> list[AssignmentReport]:
         scores = [float(r["score"]) for r in graded]
         max_score = max((float(r["max_score"]) for r in graded), default=0.0)
         rates, failures = _verdict_counts(by_assignment.get(name, []))
+        states = [_lateness(row) for row in graded]
         reports.append(
             AssignmentReport(
                 name=name,
@@ -129,9 +147,22 @@ def summarize(rows: list[dict], records: list[dict]) -> list[AssignmentReport]:
                 histogram=_score_histogram(name, scores, max_score) if scores else None,
                 pass_rates=_pass_rates(name, rates) if rates else None,
                 failures=[(c, m) for m, c in failures.most_common(MOST_FREQUENT)],
+                due=next((r.get("duedate", "") for r in graded if r.get("duedate")), ""),
+                on_time=sum(state.state == "on time" for state in states),
+                late=sorted(s for s in states if s.state not in ("on time", "no due date")),
             )
         )
     return reports
+
+
+def _lateness(row: dict) -> Lateness:
+    """The lateness of one submitted row of the export (its times are UTC)."""
+    due = datetime.fromisoformat(row["duedate"]) if row.get("duedate") else None
+    submitted = datetime.fromisoformat(row["timestamp"]) if row.get("timestamp") else None
+    penalty = float(row.get("late_submission_penalty") or 0)
+    return Lateness(
+        row["student_id"], row.get("timestamp", "")[:19], lateness(due, submitted), f"{penalty:g}"
+    )
 
 
 def _verdict_counts(records: list[dict]) -> tuple[dict[str, float], Counter]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
@@ -37,6 +38,7 @@ from autograder.grading.seed import load_or_create_seed, submission_seed
 from autograder.grading.template import build_template
 from autograder.grading.worker import Job, Outcome, WorkerRefused
 from autograder.intake.collect import Rejection, Submission, collect, file_digest, place
+from autograder.roster import Roster
 
 
 class CourseGrade(Configurable):
@@ -73,9 +75,11 @@ class Pending:
 
 @dataclass
 class Plan:
-    """What a batch will grade: the placed submissions, how many were
-    skipped as already graded, and the files rejected at intake."""
+    """What a batch will grade: every submission found for the batch's
+    students, the ones placed to be graded, how many were skipped as already
+    graded, and the files rejected at intake."""
 
+    submissions: list[Submission] = field(default_factory=list)
     pending: list[Pending] = field(default_factory=list)
     skipped: int = 0
     rejections: list[Rejection] = field(default_factory=list)
@@ -104,6 +108,8 @@ class Batch:
         students: tuple[str, ...] = (),
         regrade: bool = False,
         allow_unsandboxed: bool = False,
+        roster: Roster | None = None,
+        zone: tzinfo = UTC,
     ):
         self.course = course
         self.api = api
@@ -111,6 +117,10 @@ class Batch:
         self.students = students
         self.regrade = regrade
         self.allow_unsandboxed = allow_unsandboxed
+        self.roster = roster
+        """Maps the students an LMS names to course ids (None: no roster)."""
+        self.zone = zone
+        """Where submission times written without an offset were taken."""
         self.recorder = Recorder(course, api.coursedir, api.config)
         self.stopped = ""
         """Why the batch stopped before the end ("" if it did not)."""
@@ -121,11 +131,12 @@ class Batch:
 
         Raises:
             FileNotFoundError: `folder` does not exist.
+            autograder.intake.times.TimeError: a sidecar of times cannot be read.
         """
-        submissions, rejections = collect(folder, self.assignment, scratch)
+        submissions, rejections = collect(folder, self.assignment, scratch, self.roster, self.zone)
         if self.students:
             submissions = [s for s in submissions if s.student in self.students]
-        plan = Plan(rejections=rejections)
+        plan = Plan(submissions=submissions, rejections=rejections)
         for submission in submissions:
             digest = file_digest(submission.notebook)
             if not self.regrade and ledger.already_graded(

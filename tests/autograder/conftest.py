@@ -1,5 +1,6 @@
 """Course directories for the autograder's tests: a released one (through
-the `course` command) and empty ones with a real, empty nbgrader gradebook."""
+the `course` command) and empty ones with a real, empty nbgrader gradebook;
+and a real PostgreSQL server for the gradebooks that live in one."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from autograder.coursedir import (
     open_course,
     put_scripts_on_path,
 )
+from tests.autograder import postgres_server
 from tests.autograder.gradebooks import COURSE_ID
 
 
@@ -57,3 +59,24 @@ def new_course(tmp_path_factory, empty_gradebook) -> Callable[[], Course]:
         return course
 
     return make
+
+
+@pytest.fixture(scope="session")
+def postgres() -> postgres_server.PostgresServer:
+    """A PostgreSQL server of this test session (Debian's package, a cluster
+    in a temporary folder, localhost only), stopped by its pid at the end.
+    Fails, never skips, without the package: `make system-deps` installs it."""
+    try:
+        server = postgres_server.start()
+    except postgres_server.PostgresUnavailable as error:
+        pytest.fail(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres, request) -> str:
+    """The URL of a new, empty database on the session's server, named
+    after the test (SQLAlchemy's postgresql:// with psycopg 3)."""
+    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())
+    return postgres.create_database(name[:63])

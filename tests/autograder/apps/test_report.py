@@ -15,6 +15,18 @@ from tests.autograder.gradebooks import verdict, write_result_record
 from tests.autograder.report_page import Page
 
 HOSTILE = "<script>alert(1)</script>"
+LATE_HEADING = "Late or without a submission time"
+LATENESS_HEADER = ["student", "submitted (UTC)", "lateness", "penalty"]
+# The gradebook's submissions (tests/autograder/gradebooks.py): both of a1
+# at 2024-03-02 09:30 against a due date of 2024-03-01 12:00, emile with a
+# penalty of 0.5; a2's without a timestamp.
+LATENESS_ROWS = [
+    LATENESS_HEADER,
+    ["emile", "2024-03-02 09:30:00", "late by 21 h 30 min", "0.5"],
+    ["jdoe", "2024-03-02 09:30:00", "late by 21 h 30 min", "0"],
+    LATENESS_HEADER,
+    ["jdoe", "unknown", "no submission time", "0"],
+]
 
 
 def _records(course) -> None:
@@ -38,14 +50,23 @@ def test_the_page_shows_scores_pass_rates_and_failures(graded_course):
     and the failures counted, most frequent first?"""
     _records(graded_course)
     page = Page(build_report(grade_rows(graded_course), load_results(graded_course)))
-    assert page.headings == ["Course report", "a1_softmax", "Most frequent failures", "a2_rnn"]
+    assert page.headings == [
+        "Course report",
+        "a1_softmax",
+        LATE_HEADING,
+        "Most frequent failures",
+        "a2_rnn",
+        LATE_HEADING,
+    ]
     # a1: jdoe 2.5 and emile 1.5 after the late penalty; absent did not submit.
     assert "2 graded submission(s); mean 2.00 of 3." in page.paragraphs
     assert "1 graded submission(s); mean 1.50 of 3." in page.paragraphs
     assert page.rows == [
+        *LATENESS_ROWS[:3],
         ["count", "failure"],
         ["2", f"softmax: S — {HOSTILE}"],
         ["1", "rel_error: error — wrong values"],
+        *LATENESS_ROWS[3:],
     ]
     alts = [image["alt"] for image in page.images]
     assert alts == [
@@ -57,6 +78,19 @@ def test_the_page_shows_scores_pass_rates_and_failures(graded_course):
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
         assert base64.b64decode(image["src"][len(prefix) :]).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_page_shows_lateness_from_the_gradebook(graded_course):
+    """Is each assignment's due date there, with how many were on time, late
+    or without a time, and who, by how much, with which penalty?"""
+    page = Page(build_report(grade_rows(graded_course), []))
+    assert "Due 2024-03-01 12:00 UTC: 0 on time, 2 late, 0 without a submission time." in (
+        page.paragraphs
+    )
+    assert "Due 2024-03-01 12:00 UTC: 0 on time, 0 late, 1 without a submission time." in (
+        page.paragraphs
+    )
+    assert page.rows == LATENESS_ROWS
 
 
 def test_text_from_submissions_is_escaped(graded_course):
@@ -91,7 +125,7 @@ def test_every_output_passing_is_said_so(graded_course):
     )
     page = Page(build_report(grade_rows(graded_course), load_results(graded_course)))
     assert "Every tested output passed." in page.paragraphs
-    assert page.rows == []
+    assert page.rows == LATENESS_ROWS
 
 
 def test_unreadable_and_foreign_records_are_skipped_with_their_reason(graded_course, capsys):
@@ -128,5 +162,14 @@ def test_the_command_writes_the_page(graded_course, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"wrote {destination} (2 graded notebooks)" in result.stderr
     page = Page(destination.read_text(encoding="utf-8"))
-    assert page.headings == ["Course report", "a1_softmax", "Most frequent failures", "a2_rnn"]
+    # The course sets due dates and these records carry no submission time,
+    # so each assignment lists its submissions as without one.
+    assert page.headings == [
+        "Course report",
+        "a1_softmax",
+        "Late or without a submission time",
+        "Most frequent failures",
+        "a2_rnn",
+        "Late or without a submission time",
+    ]
     assert len(page.images) == 3

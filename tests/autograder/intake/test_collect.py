@@ -27,21 +27,6 @@ NOTEBOOK = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_
 LINK_REASON = "a symbolic link: submissions must be plain files or folders, links are not followed"
 
 
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    """An empty export folder."""
-    path = tmp_path / "export"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    path = tmp_path / "scratch"
-    path.mkdir()
-    return path
-
-
 def _write(path: Path, text: str | bytes = NOTEBOOK) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
@@ -345,16 +330,31 @@ def test_place_copies_into_nbgraders_submitted_folder_replacing_the_old_copy(
     folder, scratch, tmp_path
 ):
     """Does a submission land as submitted/<student>/<assignment>/<assignment>.ipynb,
-    with whatever an earlier import left there gone?"""
+    with its time (the zip's) in nbgrader's timestamp.txt and whatever an
+    earlier import left there gone?"""
     course = Course(tmp_path / "course")
     stale = course.submitted_dir("jdoe", ASSIGNMENT) / "stale.txt"
     _write(stale, "from an earlier import")
-    _zip(folder / f"jdoe_{ASSIGNMENT}.zip", {"renamed.ipynb": NOTEBOOK})
+    archive = _zip(folder / f"jdoe_{ASSIGNMENT}.zip", {"renamed.ipynb": NOTEBOOK})
+    os.utime(archive, (1_700_000_000, 1_700_000_000))
     found, _ = _run(folder, scratch)
     target = place(found["jdoe"], course)
     assert target == course.submitted_dir("jdoe", ASSIGNMENT)
-    assert sorted(os.listdir(target)) == [f"{ASSIGNMENT}.ipynb"]
+    assert sorted(os.listdir(target)) == [f"{ASSIGNMENT}.ipynb", "timestamp.txt"]
     assert course.submitted_notebook("jdoe", ASSIGNMENT).read_text(encoding="utf-8") == NOTEBOOK
+    stamp = course.submitted_timestamp("jdoe", ASSIGNMENT).read_text(encoding="utf-8")
+    assert stamp == "2023-11-14 22:13:20.000000 UTC\n"
+
+
+def test_place_writes_no_timestamp_for_a_submission_without_a_time(folder, scratch, tmp_path):
+    """A Canvas file carries no time: is no timestamp.txt written (so nbgrader
+    records none, rather than one made up)?"""
+    course = Course(tmp_path / "course")
+    _write(folder / f"doejane_12345_67890_{ASSIGNMENT}.ipynb")
+    found, _ = _run(folder, scratch)
+    assert found["doejane"].submitted_at is None
+    place(found["doejane"], course)
+    assert not course.submitted_timestamp("doejane", ASSIGNMENT).exists()
 
 
 def test_file_digest_is_the_sha256_of_the_bytes(tmp_path):
