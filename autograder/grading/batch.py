@@ -127,7 +127,8 @@ class Batch:
 
     def plan(self, folder: Path, scratch: Path) -> Plan:
         """Collect `folder` (zips unpacked into `scratch`), skip what the ledger
-        says is graded, and place the rest in submitted/.
+        says is graded, place the rest in submitted/ and enrol their students
+        in the gradebook in that order.
 
         Raises:
             FileNotFoundError: `folder` does not exist.
@@ -150,6 +151,7 @@ class Batch:
                 rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))
                 continue
             plan.pending.append(Pending(submission, digest))
+        self.recorder.enrol([pending.submission.student for pending in plan.pending])
         return plan
 
     def template(self) -> bytes:

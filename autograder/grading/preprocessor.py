@@ -35,7 +35,7 @@ from pathlib import Path
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.course_checks.specs import GRADIENT
@@ -114,6 +114,13 @@ class TrustedExecute(Execute):
         "",
         help="Folder under which each notebook gets a scratch folder for the hidden "
         "inputs and the probe's outputs. Default: the system's temporary folder.",
+    ).tag(config=True)
+
+    coalesce_streams = Bool(
+        True,
+        help="Merge a cell's printed output into one stream per name. The kernel sends "
+        "stdout in as many messages as its flushes happen to make, so without this the "
+        "same file graded twice (or on a busier machine) could give two feedback pages.",
     ).tag(config=True)
 
     probe_timeout = Float(

@@ -111,6 +111,18 @@ class Recorder:
                 )
         return notebooks
 
+    def enrol(self, students: list[str]) -> None:
+        """Put `students` in the gradebook, in this order, before any result
+        arrives: nbgrader lists students (its export's rows, for one) in the
+        order they were created, which must not depend on which worker
+        finished first."""
+        with (
+            nbgrader_notices_silenced(),
+            Gradebook(self.db_url, self.coursedir.course_id) as gradebook,
+        ):
+            for student in students:
+                gradebook.update_or_create_student(student)
+
     def _save_grades(self, outcome: Outcome, notebooks: dict) -> None:
         assignment, student = outcome.assignment, outcome.student
         timestamp = self.coursedir.get_existing_timestamp(

@@ -42,11 +42,13 @@ pytestmark = pytest.mark.slow
 
 HOSTILE = {
     "notjson", "duplicate", "zipslip", "deletedtest", "pointschanged", "kernelspec",
-    "exitmidway", "killself", "nanloss", "wrongdtype", "editedtests", "sleepforever",
+    "exitmidway", "nanloss", "wrongdtype", "editedtests", "sleepforever",
     "monkeypatch", "alwaysequal", "hijackprobe", "readseed",
 }  # fmt: skip
 """Hostile cases whose outputs do not depend on timing (a fork bomb's count of
-children does), so that even their feedback must be the same byte for byte."""
+children does; whether a kernel that kills itself sent its cell's execution
+count first does too), so that even their feedback must be the same byte for
+byte."""
 
 WAYS = ("one worker", "all cores", "dask cluster")
 
