@@ -106,22 +106,27 @@ class DaskExecutor:
         loopback interface, without a dashboard. Dask's own memory limit is
         off: each kernel has its own hard cap (its cgroup), and the
         batch admits only as many workers as memory allows."""
+        import dask
         from dask.distributed import Client, LocalCluster
 
-        # Dask's worker folders, removed at the end (never left in the grader's TMPDIR).
+        # Dask's worker folders, removed at the end (never left in the grader's
+        # TMPDIR). local_directory covers the workers' folders; the
+        # temporary-directory setting also the lock files Dask's shared
+        # workspace makes while the cluster starts.
         scratch = Path(tempfile.mkdtemp(prefix="course-dask-"))
         try:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                memory_limit=0,
-                local_directory=str(scratch),
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
+            with dask.config.set({"temporary-directory": str(scratch)}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    memory_limit=0,
+                    local_directory=str(scratch),
+                    silence_logs=logging.ERROR,
+                )
+                client = Client(cluster)
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
