@@ -8,7 +8,9 @@ The folders follow a notebook from its text source to a graded report::
                     only code that runs on hidden inputs in a student's kernel)
     cases/          hidden inputs and references (trusted; never shipped)
     grading/        the trusted side of autograding: seed, verdicts,
-                    diagnosis, cost, the nbgrader preprocessor, the ledger
+                    diagnosis, cost, the nbgrader preprocessor; a batch of
+                    `course grade` (batch: the coordinator, worker, executor,
+                    recorder: the one writer, template), records, the ledger
     sandbox/        running a student's kernel isolated and within limits
     intake/         learning-management-system exports -> nbgrader's submitted/ layout
     apps/           the `course` command's subcommands

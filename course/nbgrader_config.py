@@ -18,7 +18,6 @@ from nbgrader.preprocessors import (
     DeduplicateIds,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
 )
@@ -27,7 +26,7 @@ from autograder.deadlines.policy import DailyLatePenalty
 from autograder.feedback import TEMPLATES as FEEDBACK_TEMPLATES
 from autograder.formgrade import TEMPLATES as FORMGRADE_TEMPLATES
 from autograder.grading.preprocessor import TrustedExecute
-from autograder.grading.sanitize import RestoreGradingMetadata
+from autograder.grading.sanitize import OverwriteCellsStably, RestoreGradingMetadata
 from autograder.grading.scores import ValidateScores
 from autograder.nbgrader_warnings import silence_add_submission_warnings
 
@@ -57,7 +56,7 @@ c.Autograde.sanitize_preprocessors = [
     DeduplicateIds,
     RestoreGradingMetadata,
     OverwriteKernelspec,
-    OverwriteCells,
+    OverwriteCellsStably,
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [

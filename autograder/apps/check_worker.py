@@ -18,7 +18,9 @@ matplotlib and ipykernel but neither the solutions nor the grader; that
 bubblewrap builds the sandbox; that each kernel can get a cgroup with a hard
 memory cap; and that a sandboxed kernel starts and runs NumPy. Prints one
 line per check, with a fix for each problem; exits 1 when something is
-missing."""
+missing. A machine that passes joins a Dask cluster with
+  .venv/bin/dask worker tcp://SCHEDULER:8786 --nthreads 1 --memory-limit 0
+and `course grade --scheduler tcp://SCHEDULER:8786` grades on it."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -1,13 +1,17 @@
-"""`course grade`: import a folder of submissions and autograde them."""
+"""`course grade`: import a folder of submissions and autograde them.
+
+This module parses the arguments and prints; the batch itself (intake,
+resume, workers, recording) is autograder.grading.batch.
+"""
 
 from __future__ import annotations
 
 import argparse
-import re
+import contextlib
 import tempfile
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -15,11 +19,12 @@ from autograder.apps.common import UsageError, console, course_from, roster_from
 from autograder.coursedir import nbgrader_api
 from autograder.deadlines.due import DeadlineError, load_deadlines
 from autograder.deadlines.lateness import intake_notes
-from autograder.grading import ledger
-from autograder.grading.scores import gradebook_disagreements
-from autograder.intake.collect import Rejection, collect, file_digest, place
+from autograder.grading.batch import Batch, CourseGrade, Plan, machine_cores
+from autograder.grading.executor import DaskExecutor, ExecutorError
+from autograder.grading.template import TemplateError
 from autograder.intake.times import TimeError
 from autograder.kernels import install_kernelspec
+from autograder.sandbox import SandboxedKernelManager, admit_kernels, sandbox_available
 
 HELP = "import a folder of submissions and autograde them"
 EXAMPLE = """example:
@@ -31,9 +36,10 @@ naming, whose students are looked up in the roster (course/roster.csv or
 --roster). A submission's time comes from timestamps.csv, Moodle's grading
 worksheet, nbgrader's timestamp.txt or the file's modification time (never
 from Canvas's or Moodle's files); one without a time is listed, and gets no
-late penalty. Every submission is graded in turn
-with a progress bar; one that cannot be read or graded is listed with its
-reason at the end and never stops the others.
+late penalty. Submissions are graded in parallel, as many at once as the
+machine has cores (--workers N), or on a Dask cluster (--scheduler
+tcp://HOST:PORT), with a progress bar; one that cannot be read or graded is
+listed with its reason at the end and never stops the others.
 A batch can be stopped at any moment (even killed) and run again: a
 submission already graded from the same file (same SHA-256) is skipped, so
 nothing is lost and nothing is graded twice; --regrade grades them anew.
@@ -64,9 +70,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="class list mapping LMS ids and names to student ids "
         "(default: course/roster.csv when it exists)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="submissions graded at once on this machine (default: its number of cores, "
+        "or c.CourseGrade.workers in nbgrader_config.py)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade on the workers of this running Dask scheduler instead of this machine "
+        "(default: c.CourseGrade.scheduler in nbgrader_config.py, if set)",
+    )
+    parser.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade even where a worker has no sandbox (bubblewrap): students' code then "
+        "runs with the worker's user, files and network. Never needed on a ready machine",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be a whole number >= 1, got {args.workers}")
     course = course_from(args)
     released = course.released_assignments()
     if args.assignment not in released:
@@ -75,6 +102,13 @@ def run(args: argparse.Namespace) -> int:
             f"{args.assignment}` first (released: {', '.join(released) or 'none'})"
         )
     api = nbgrader_api(course)
+    settings = CourseGrade(config=api.config)
+    scheduler = args.scheduler or settings.scheduler
+    if args.scheduler and args.workers is not None:
+        raise UsageError(
+            "--workers sets how many submissions this machine grades at once; with "
+            "--scheduler the cluster's workers grade: give one or the other"
+        )
     try:
         install_kernelspec(course)  # the one command that runs kernels
     except FileNotFoundError as error:  # no kernel Python: says which and what to do
@@ -84,33 +118,78 @@ def run(args: argparse.Namespace) -> int:
         zone = load_deadlines(course).zone
     except DeadlineError as error:
         raise UsageError(str(error)) from None
-    with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
-        try:
-            submissions, rejections = collect(
-                args.submissions, args.assignment, Path(scratch), roster, zone
-            )
-        except (FileNotFoundError, TimeError) as error:
-            raise UsageError(str(error)) from None
-        if args.student:
-            submissions = [s for s in submissions if s.student in args.student]
-        _print_intake_notes(api, args.assignment, submissions)
-        placed = []
-        skipped = 0
-        for submission in submissions:
-            digest = file_digest(submission.notebook)
-            if not args.regrade and ledger.already_graded(
-                course, args.assignment, submission.student, digest
-            ):
-                skipped += 1
-                continue
-            try:
-                place(submission, course)
-                placed.append((submission, digest))
-            except OSError as error:
-                rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))
-    if skipped:
-        console.print(f"{skipped} submission(s) already graded from the same file: skipped")
+    batch = Batch(
+        course,
+        api,
+        args.assignment,
+        students=tuple(args.student),
+        regrade=args.regrade,
+        allow_unsandboxed=args.allow_unsandboxed,
+        roster=roster,
+        zone=zone,
+    )
     scores: dict[str, tuple[float, float]] = {}
+    warnings: list[str] = []
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if scheduler:  # reached (or refused) before anything is copied into the course
+            executor = stack.enter_context(_cluster(scheduler))
+        with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
+            try:
+                plan = batch.plan(args.submissions, Path(scratch))
+            except (FileNotFoundError, TimeError) as error:
+                raise UsageError(str(error)) from None
+        _print_intake_notes(api, args.assignment, plan.submissions)
+        if plan.skipped:
+            console.print(
+                f"{plan.skipped} submission(s) already graded from the same file: skipped"
+            )
+        if plan.pending:
+            if executor is None:
+                workers = args.workers or settings.workers or machine_cores()
+                executor = stack.enter_context(_local(api, workers, len(plan.pending), args))
+            try:
+                template = batch.template()
+            except TemplateError as error:
+                raise UsageError(str(error)) from None
+            _grade_with_progress(batch, plan, executor, template, scores, warnings)
+    _summary(args.assignment, scores, plan.rejections, warnings, batch.stopped)
+    return 1 if plan.rejections else 0
+
+
+def _cluster(scheduler: str) -> DaskExecutor:
+    """The running Dask cluster at `scheduler`."""
+    try:
+        executor = DaskExecutor.connect(scheduler)
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
+    console.print(f"grading on the Dask cluster at {scheduler} ({executor.workers} workers)")
+    return executor
+
+
+def _local(api, workers: int, pending: int, args) -> DaskExecutor:
+    """A local cluster of as many workers as asked, as fit in memory and as
+    there are submissions."""
+    if workers < 1:
+        raise UsageError(f"c.CourseGrade.workers must be a whole number >= 0, got {workers}")
+    manager = SandboxedKernelManager(config=api.config)
+    if not args.allow_unsandboxed:
+        available, reason = sandbox_available(manager.bwrap)
+        if not available:
+            raise UsageError(
+                f"this machine cannot grade in the sandbox: {reason}. `course check-worker` "
+                "says what is missing; --allow-unsandboxed grades without the sandbox"
+            )
+    admission = admit_kernels(min(workers, pending), manager.memory_cap)
+    if admission.kernels == 0:
+        raise UsageError(admission.message)
+    if admission.message:
+        console.print(f"[yellow]{admission.message}[/yellow]")
+    return DaskExecutor.local(admission.kernels)
+
+
+def _grade_with_progress(batch, plan: Plan, executor, template, scores, warnings):
+    """Run the batch with a progress bar and ETA counting finished submissions."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -120,40 +199,16 @@ def run(args: argparse.Namespace) -> int:
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"grading {args.assignment}", total=len(placed))
-        for submission, digest in placed:
-            progress.update(task, description=f"grading {submission.student}")
-            try:
-                result = api.autograde(
-                    args.assignment, submission.student, force=True, create=True
-                )
-            except Exception as error:  # nbgrader itself failed: report, keep going
-                result = {"success": False, "error": f"{type(error).__name__}: {error}"}
-            if result["success"]:
-                disagreements = _verdicts_disagree(
-                    api, course, args.assignment, submission.student
-                )
-                if disagreements:
-                    # Never let a gradebook score stand that the verdicts do not back.
-                    _forget(api, args.assignment, submission.student)
-                    rejections.append(
-                        Rejection(
-                            submission.origin,
-                            "GRADEBOOK DISAGREES WITH THE VERDICTS, grade removed: "
-                            + "; ".join(disagreements),
-                        )
-                    )
-                    progress.advance(task)
-                    continue
-                scores[submission.student] = _score(api, args.assignment, submission.student)
-                ledger.mark_graded(course, args.assignment, submission.student, digest)
+        task = progress.add_task(f"grading {batch.assignment}", total=len(plan.pending))
+        for finished in batch.run(plan, executor, template):
+            if finished.rejection is not None:
+                plan.rejections.append(finished.rejection)
             else:
-                _forget(api, args.assignment, submission.student)
-                reason = _failure_reason(result)
-                rejections.append(Rejection(submission.origin, f"autograding failed: {reason}"))
+                scores[finished.student] = finished.score
+            if finished.warning:
+                warnings.append(finished.warning)
+            progress.update(task, description=f"graded {finished.student}")
             progress.advance(task)
-    _summary(args.assignment, scores, rejections)
-    return 1 if rejections else 0
 
 
 def _print_intake_notes(api, assignment: str, submissions) -> None:
@@ -169,58 +224,7 @@ def _print_intake_notes(api, assignment: str, submissions) -> None:
         console.print(f"[yellow]note[/yellow] {note}")
 
 
-def _verdicts_disagree(api, course, assignment: str, student: str) -> list[str]:
-    """Where the gradebook's scores of one graded submission differ from its
-    verdict records (empty when every test cell agrees)."""
-    problems = []
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        notebooks = [nb.name for nb in gradebook.find_assignment(assignment).notebooks]
-    for notebook in notebooks:
-        record = course.results / assignment / student / f"{notebook}.json"
-        if not record.exists():
-            problems.append(f"{notebook}: no verdict record")
-            continue
-        problems += gradebook_disagreements(
-            api.coursedir.db_url, api.coursedir.course_id, record, assignment, student
-        )
-    return problems
-
-
-def _score(api, assignment: str, student: str) -> tuple[float, float]:
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        try:
-            submission = gradebook.find_submission(assignment, student)
-        except MissingEntry:
-            return (0.0, 0.0)
-        return (submission.score, submission.max_score)
-
-
-ERROR_LINE = re.compile(r"^\s*([\w.]*(?:Error|Exception|MissingEntry)): (.+)$")
-
-
-def _failure_reason(result: dict) -> str:
-    """The most telling line of a failed autograde: the last exception in
-    nbgrader's log other than its own catch-all NbGraderException."""
-    text = "\n".join(str(result.get(key) or "") for key in ("log", "error"))
-    reasons = [
-        f"{m.group(1).rsplit('.', 1)[-1]}: {m.group(2).strip()}"
-        for m in map(ERROR_LINE.match, text.splitlines())
-        if m and not m.group(1).endswith("NbGraderException")
-    ]
-    return (reasons[-1] if reasons else "nbgrader could not grade it (see its log)")[:300]
-
-
-def _forget(api, assignment: str, student: str) -> None:
-    """Remove the empty submission nbgrader created before failing, so that
-    no grade of 0 stands for a notebook that was never graded."""
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        try:
-            gradebook.remove_submission(assignment, student)
-        except MissingEntry:
-            pass
-
-
-def _summary(assignment, scores, rejections) -> None:
+def _summary(assignment, scores, rejections, warnings, stopped: str) -> None:
     table = Table(title=f"{assignment}: {len(scores)} graded, {len(rejections)} rejected")
     table.add_column("student")
     table.add_column("score", justify="right")
@@ -229,3 +233,7 @@ def _summary(assignment, scores, rejections) -> None:
     console.print(table)
     for rejection in rejections:
         console.print(f"[yellow]rejected[/yellow] {rejection.origin.name}: {rejection.reason}")
+    for warning in warnings:
+        console.print(f"[yellow]warning[/yellow] {warning}")
+    if stopped:
+        console.print(f"[red]the batch stopped early: {stopped}[/red]")

@@ -28,27 +28,30 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import secrets
 import shutil
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
-from autograder import __version__
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.course_checks.specs import GRADIENT
-from autograder.grading import cost, verdict
+from autograder.coursedir import Course
+from autograder.grading import cost, records, verdict
+from autograder.grading.prestart import find_pool
+from autograder.grading.scratch import (
+    PROBE_PACKAGE,
+    Scratch,
+    fill_working_copy,
+    hand_scratch,
+    make_scratch,
+)
 from autograder.grading.seed import load_or_create_seed, submission_seed
 from autograder.sandbox import SandboxedKernelManager
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent / "course_checks"
-PROBE_PACKAGE = "course_grading_probe"
 TIMING_NAME = "__course_timing"
 """Name of the kernel global that holds a function's timed calls between cells."""
 
@@ -113,6 +116,13 @@ class TrustedExecute(Execute):
         "inputs and the probe's outputs. Default: the system's temporary folder.",
     ).tag(config=True)
 
+    coalesce_streams = Bool(
+        True,
+        help="Merge a cell's printed output into one stream per name. The kernel sends "
+        "stdout in as many messages as its flushes happen to make, so without this the "
+        "same file graded twice (or on a busier machine) could give two feedback pages.",
+    ).tag(config=True)
+
     probe_timeout = Float(
         60.0, help="Seconds the probe of one grade cell may take before it scores zero."
     ).tag(config=True)
@@ -121,6 +131,23 @@ class TrustedExecute(Execute):
         1_000_000,
         help="Bytes of output kept per cell; the rest is dropped while it arrives (with a "
         "note), so a notebook that prints gigabytes costs neither memory nor disk.",
+    ).tag(config=True)
+
+    submission_seed = Integer(
+        None,
+        allow_none=True,
+        help="Seed of this submission's hidden inputs, given by whoever knows the course's "
+        "grading seed (`course grade` computes autograder.grading.seed.submission_seed for "
+        "each submission and hands it to the worker that grades it). Default: derived from "
+        "the grading seed, the student's id and the submitted file's SHA-256.",
+    ).tag(config=True)
+
+    prestarted_kernels = Unicode(
+        "",
+        help="Name of this process's pool that launches the next notebook's kernel while "
+        "this one is judged (autograder.grading.prestart.KernelPool). Set by `course "
+        "grade`'s workers, which grade one notebook after another; '': each notebook "
+        "starts its own kernel.",
     ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
@@ -132,51 +159,62 @@ class TrustedExecute(Execute):
     def create_kernel_manager(self):
         manager = super().create_kernel_manager()
         self._manager = manager  # nbclient drops self.km at the end; the record needs it
-        if manager.has_trait("scratch_dir"):
-            manager.scratch_dir = str(self._kernel_dir)
-            manager.extra_readonly_paths = [*manager.extra_readonly_paths, str(self._grader_dir)]
+        hand_scratch(manager, self._scratch_folders)
         return manager
 
     def preprocess(self, nb, resources=None, km=None):
-        course_seed = self.grading_seed
-        if course_seed is None:
-            course_seed = load_or_create_seed(Path(self.course_directory))
         info = (resources or {}).get("nbgrader") or {}
         self._digest = submission_digest(Path(self.course_directory), resources or {})
-        # Each submission meets its own hidden inputs: what one student's
-        # code sees (and could print) helps neither another student nor the
-        # next attempt, while regrading the same file gives the same inputs.
-        self._seed = submission_seed(course_seed, info.get("student") or "", self._digest or "")
+        self._seed = self._hidden_input_seed(info.get("student") or "")
         self._kernel_lost = ""
         self._output_bytes = {}
         self._manager = None
         self._graded_outputs: dict[int, list] = {}
-        # The scratch root stays the grader's. Inside it, grader/ holds what
-        # the kernel may read but not touch (hidden inputs, the checks
-        # package; mounted read-only in the sandbox) and kernel/ is the
-        # kernel's own writable folder (its working copy and the probe's outputs).
-        root = self.scratch_root or None
-        self._scratch = Path(tempfile.mkdtemp(prefix="course-grade-", dir=root))
-        self._scratch.chmod(0o711)
-        self._grader_dir = self._scratch / "grader"
-        self._kernel_dir = self._scratch / "kernel"
-        self._grader_dir.mkdir(mode=0o755)
-        self._kernel_dir.mkdir()
-        self._kernel_dir.chmod(0o777)  # the kernel runs as another user in the sandbox
-        self._package = self._grader_dir / PROBE_PACKAGE
-        shutil.copytree(PACKAGE_DIR, self._package, ignore=shutil.ignore_patterns("__pycache__"))
-        _make_readable(self._package)
+        # The scratch folder (autograder/grading/scratch.py): grader/ for what
+        # the kernel may only read, kernel/ for the kernel's own writing. A
+        # kernel launched ahead comes with its own (never one used before).
+        pool = find_pool(self.prestarted_kernels) if self.prestarted_kernels else None
+        prestarted = pool.take() if pool is not None and km is None else None
+        if prestarted is not None:
+            km = self._manager = prestarted.manager
+            self._use_scratch(Scratch(prestarted.scratch))
+        else:
+            self._use_scratch(make_scratch(self.scratch_root or None))
         self._verdicts = []
         resources = self._work_in_scratch(resources or {})
         try:
             result = super().preprocess(nb, resources, km)
         finally:
+            if prestarted is not None:
+                self._cleanup_kernel()  # nbclient shuts down only the kernels it started
             shutil.rmtree(self._scratch, ignore_errors=True)
+            if pool is not None:
+                pool.launch_next(self)
         self._stamp_grade_cells(nb)
         record_results(
             Path(self.course_directory), resources, self._verdicts, self._limits(), self._digest
         )
         return result
+
+    def _use_scratch(self, scratch: Scratch) -> None:
+        self._scratch_folders = scratch
+        self._scratch = scratch.root
+        self._grader_dir = scratch.grader_dir
+        self._kernel_dir = scratch.kernel_dir
+        self._package = scratch.package
+
+    def _hidden_input_seed(self, student: str) -> int:
+        """The seed of this submission's hidden inputs: the one given, or
+        derived. Each submission meets its own hidden inputs: what one
+        student's code sees (and could print) helps neither another student
+        nor the next attempt, while regrading the same file gives the same
+        inputs. A worker given the seed never reads the course's."""
+        if self.submission_seed is not None:
+            return self.submission_seed
+        course_seed = self.grading_seed
+        if course_seed is None:
+            course_seed = load_or_create_seed(Path(self.course_directory))
+        return submission_seed(course_seed, student, self._digest or "")
 
     def _stamp_grade_cells(self, nb) -> None:
         """Write every grade cell's outputs again from its verdict, whatever
@@ -227,16 +265,8 @@ class TrustedExecute(Execute):
         """Run the notebook in a copy of its folder inside the scratch folder
         (course_checks/, data files; not the notebook), so the kernel needs
         nothing from the course directory and writes only to its scratch."""
-        work = self._kernel_dir / "work"
         origin = (resources.get("metadata") or {}).get("path")
-        if origin and Path(origin).is_dir():
-            shutil.copytree(origin, work, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
-        else:
-            work.mkdir()
-        for folder, _, files in os.walk(work):
-            Path(folder).chmod(0o777)
-            for name in files:
-                (Path(folder) / name).chmod(0o644)
+        work = fill_working_copy(self._scratch_folders, Path(origin) if origin else None)
         metadata = {**(resources.get("metadata") or {}), "path": str(work)}
         return {**resources, "metadata": metadata}
 
@@ -402,20 +432,13 @@ def _some_gradient_passed(result: verdict.HiddenVerdict) -> bool:
     return any(v.passed and v.output.rule == GRADIENT for v in result.outputs)
 
 
-def _make_readable(folder: Path) -> None:
-    """World-readable files and folders: the kernel runs as another user."""
-    folder.chmod(0o755)
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-
-
 def submission_digest(course_dir: Path, resources: dict) -> str | None:
     """SHA-256 of the submitted notebook being graded (None outside nbgrader)."""
     info = resources.get("nbgrader") or {}
     student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
     if not (student and assignment and notebook):
         return None
-    submitted = course_dir / "submitted" / student / assignment / f"{notebook}.ipynb"
+    submitted = Course(course_dir).submitted_notebook(student, assignment, notebook)
     return hashlib.sha256(submitted.read_bytes()).hexdigest() if submitted.exists() else None
 
 
@@ -423,28 +446,16 @@ def record_results(
     course_dir: Path, resources: dict, verdicts: list[dict], limits: dict, digest: str | None
 ) -> None:
     """Write the verdicts of one graded notebook to
-    <course>/results/<assignment>/<student>/<notebook>.json, with what makes
-    the grade traceable: the submitted file's SHA-256, the grader's version,
-    the limits and the time. Regrading overwrites the record; nothing else is touched."""
+    <course>/results/<assignment>/<student>/<notebook>.json (see
+    autograder.grading.records). In a batch of `course grade` this is a
+    worker's private course directory: the batch's coordinator reads the
+    record there and files it in the course. Regrading overwrites the record."""
     info = resources.get("nbgrader") or {}
     student, assignment, notebook = (info.get(k) for k in ("student", "assignment", "notebook"))
     if not (student and assignment and notebook):
         return  # run outside nbgrader (e.g. in a test): nothing to file
-    record = {
-        "student": student,
-        "assignment": assignment,
-        "notebook": notebook,
-        "submission_sha256": digest,
-        "grader_version": __version__,
-        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "limits": limits,
-        "tests": verdicts,
-    }
-    folder = course_dir / "results" / assignment / student
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{notebook}.json.tmp"
-    temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    temporary.replace(folder / f"{notebook}.json")  # atomic: a reader never sees half a file
+    record = records.verdict_record(student, assignment, notebook, digest, limits, verdicts)
+    records.write_record(Course(course_dir).result_record(assignment, student, notebook), record)
 
 
 def _error(name: str, message: str):

@@ -12,13 +12,17 @@ before them and makes every cell's role come from the gradebook alone:
   the gradebook does not know becomes an ordinary cell.
 
 nbgrader's OverwriteCells then restores the sources of locked cells and
-puts back any test cell that is missing.
+puts back any test cell that is missing (:class:`OverwriteCellsStably`
+gives the restored cell an id of its own that does not change between two
+gradings).
 """
 
 from __future__ import annotations
 
+import re
+
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
 
 class RestoreGradingMetadata(NbGraderPreprocessor):
@@ -72,3 +76,30 @@ class RestoreGradingMetadata(NbGraderPreprocessor):
         if source.checksum:
             role["checksum"] = source.checksum
         return role
+
+
+class OverwriteCellsStably(OverwriteCells):
+    """nbgrader's OverwriteCells, whose restored cells get stable ids.
+
+    nbgrader adds a deleted test cell back without an id, and nbformat then
+    makes up a random one: the same file graded twice would give two
+    feedback pages. The restored cell is named after its grade_id instead
+    (``restored-<grade_id>``, with a counter if a student's cell has that
+    id already)."""
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        taken = {cell.get("id") for cell in nb.cells}
+        for cell in nb.cells:
+            if cell.get("id"):
+                continue
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "cell")
+            # Cell ids are 1 to 64 letters, digits, '-' and '_' (nbformat 4.5).
+            stem = "restored-" + re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:40]
+            candidate, count = stem, 1
+            while candidate in taken:
+                count += 1
+                candidate = f"{stem}-{count}"
+            cell["id"] = candidate
+            taken.add(candidate)
+        return nb, resources

@@ -73,6 +73,13 @@ def gradebook_disagreements(
     """Where the gradebook's autograded scores differ from the verdict record
     of one graded notebook (empty when they agree on every test cell)."""
     record = json.loads(Path(record_path).read_text(encoding="utf-8"))
+    return record_disagreements(db_url, course_id, record, assignment, student)
+
+
+def record_disagreements(
+    db_url: str, course_id: str, record: dict, assignment: str, student: str
+) -> list[str]:
+    """:func:`gradebook_disagreements` for a record already read (a dict)."""
     notebook = record["notebook"]
     problems = []
     with Gradebook(db_url, course_id) as gradebook:

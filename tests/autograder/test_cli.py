@@ -20,6 +20,7 @@ from autograder.cli import main
 from autograder.coursedir import REPOSITORY, Course, open_course
 from autograder.intake.collect import file_digest
 from tests.autograder import command_line
+from tests.autograder.dask_cluster import free_port
 from tests.autograder.gradebooks import COURSE_ID
 from tests.autograder.report_page import Page
 
@@ -311,6 +312,41 @@ def test_bad_arguments_exit_with_code_2(released_course, tmp_path):
     help_text = command_line.course("grade", "--help")
     assert help_text.returncode == 0
     assert "example:\n  course grade a2_rnn ~/Downloads/a2_rnn_submissions" in help_text.stdout
+
+
+def test_bad_worker_settings_exit_with_code_2_before_touching_the_course(
+    released_course, tmp_path
+):
+    """Are --workers 0, a malformed scheduler address, an unreachable scheduler
+    and --workers with --scheduler each refused with exit code 2 and a line
+    saying what was wrong and what was expected, with nothing copied into
+    the course?"""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    source = nbformat.read(Course(released_course).source_notebook(ASSIGNMENT), 4)
+    _write(source, folder / f"workeroptions_{ASSIGNMENT}.ipynb")
+    port = free_port()
+    expected = {
+        ("--workers", "0"): "course grade: --workers must be a whole number >= 1, got 0",
+        ("--scheduler", "localhost:8786"): (
+            "course grade: bad scheduler address 'localhost:8786': expected "
+            "tcp://HOST:PORT, the address `dask scheduler` prints"
+        ),
+        ("--scheduler", f"tcp://127.0.0.1:{port}"): (
+            f"course grade: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
+        ),
+        ("--scheduler", f"tcp://127.0.0.1:{port}", "--workers", "2"): (
+            "course grade: --workers sets how many submissions this machine grades at "
+            "once; with --scheduler the cluster's workers grade: give one or the other"
+        ),
+    }
+    for options, message in expected.items():
+        result = command_line.course(
+            "grade", ASSIGNMENT, str(folder), "--course", str(released_course), *options
+        )
+        assert result.returncode == 2, (options, result.stderr[-2000:])
+        assert _words(result.stderr).startswith(message), (options, result.stderr)
+    assert not Course(released_course).submitted_dir("workeroptions", ASSIGNMENT).exists()
 
 
 def test_a_second_run_skips_what_is_graded_and_regrading_one_student_leaves_the_rest(

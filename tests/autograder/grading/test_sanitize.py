@@ -1,5 +1,6 @@
 """RestoreGradingMetadata: every cell's role comes from a real gradebook,
-whatever the submitted notebook's metadata claims."""
+whatever the submitted notebook's metadata claims; OverwriteCellsStably: a
+deleted test cell comes back with the same id every time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 
-from autograder.grading.sanitize import RestoreGradingMetadata
+from autograder.grading.sanitize import OverwriteCellsStably, RestoreGradingMetadata
 from tests.autograder.gradebooks import COURSE_ID
 
 NOTEBOOK = "a1_softmax"
@@ -115,3 +116,30 @@ def test_a_role_from_another_notebook_is_not_borrowed(gradebook_url):
     }
     restored, _ = RestoreGradingMetadata().preprocess(notebook, resources)
     assert "nbgrader" not in restored.cells[0].metadata
+
+
+def test_a_deleted_test_cell_comes_back_with_the_same_valid_id_every_time(gradebook_url):
+    """Graded twice, does a notebook without its test cell (and its task)
+    get the cells back with one id each, named after the test, valid for
+    nbformat and distinct from a student's cell that already has that name?"""
+    cells = [
+        new_code_cell("x = 1", id="restored-test_softmax"),  # a student's own cell
+        new_code_cell("def softmax(z): ...", metadata={"nbgrader": _role(
+            grade_id="softmax_solution", solution=True)}),
+        new_markdown_cell("my answer", metadata={"nbgrader": _role(
+            grade_id="written", grade=True, solution=True, points=3.0)}),
+    ]  # fmt: skip
+    resources = {
+        "nbgrader": {"db_url": gradebook_url, "notebook": NOTEBOOK, "assignment": NOTEBOOK}
+    }
+    graded = []
+    for _ in range(2):
+        notebook = new_notebook(cells=copy.deepcopy(cells))
+        restored, _ = OverwriteCellsStably(add_missing_cells=True).preprocess(
+            notebook, copy.deepcopy(resources)
+        )
+        nbformat.validate(nbformat.from_dict(restored))
+        graded.append([cell["id"] for cell in restored.cells])
+    assert graded[0] == graded[1]
+    assert "restored-test_softmax-2" in graded[0] and "restored-task" in graded[0]
+    assert len(set(graded[0])) == len(graded[0])

@@ -28,6 +28,7 @@ from autograder.integrity.leaks import patterns_of, search
 from tests.book.built_site import toc_documents
 
 
+@pytest.mark.slow  # needs the built book (make book)
 def test_no_student_facing_artifact_shows_a_graded_solution(
     site_dir: Path, release_downloads: Path
 ):

@@ -41,13 +41,13 @@ ORACLES = [pytest.param(case, id=case.student) for case in HOSTILE_CASES if case
 
 
 def _allowed_new_path(course: Path, path: str, students: set[str]) -> bool:
-    """Grading may add files only in a graded student's own folders, and
-    `course grade` its kernelspec."""
+    """Grading may add files only in a graded student's own folders (submitted,
+    autograded, feedback, results), and `course grade` its kernelspec."""
     kernelspec = Course(course).kernelspec_dir(KERNEL_NAME) / "kernel.json"
     if path == str(kernelspec.relative_to(course)):
         return True
     parts = Path(path).parts
-    if parts[0] in ("submitted", "autograded") and len(parts) > 1:
+    if parts[0] in ("submitted", "autograded", "feedback") and len(parts) > 1:
         return parts[1] in students
     if parts[:2] == ("results", ASSIGNMENT) and len(parts) > 2:
         return parts[2] in students
@@ -120,7 +120,7 @@ def test_each_oracle_attack_ran_to_its_end(hostile_batch, case):
 def test_nothing_outside_the_graded_students_folders_changed(hostile_batch):
     """Are the course directory (gradebook aside), the seed and the sentinel
     student's folder exactly as before, with new files only in the graded
-    students' own submitted/, autograded/ and results/ folders?"""
+    students' own submitted/, autograded/, feedback/ and results/ folders?"""
     students = {case.student for case in HOSTILE_CASES if case.score is not None}
     students |= {honest.student for honest in HONEST_STUDENTS}
     found = snapshot.changes(hostile_batch.before, hostile_batch.after)
