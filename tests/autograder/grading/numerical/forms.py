@@ -139,8 +139,10 @@ FORMS: list[Form] = [
 DEFEATS = ("memoised", "skiptimed", "failingbaseline", "overheadhook", "jacobianforward")
 """The forms that defeat the measurement instead of fitting under the
 multiple: results remembered from the checked calls, zeros when called
-from the grader's timing code, a forward pass that fails only when timed
-(no verdict), an IPython hook that inflates the subtracted overhead of
-empty cells (no verdict), and finite differences moved into the forward
-pass (the baseline), whose backward is then a cheap product.
+from the grader's timing code, a forward pass that raises in the grader's
+baseline calls (so the baseline measures the failure, not the forward), an
+IPython hook that inflates the subtracted overhead of empty cells (no
+verdict), and finite differences moved into the forward pass (the
+baseline), whose backward is then a cheap product. On assignment 1 all
+five keep their marks (README: what is not protected);
 benchmarks/backward_cost.py reports them apart from the other forms."""
