@@ -9,13 +9,15 @@ INSTALLED := $(VENV)/.installed
 KERNEL_INSTALLED := $(KERNEL_VENV)/.installed
 SYSTEM_INSTALLED := $(VENV)/.system-installed
 
-.PHONY: help venv book test lint format lock clean system-deps
+.PHONY: help venv book test test-fast lint format lock clean system-deps mutation-test
 
 help:
 	@echo "make book   build the course book into _build/html"
 	@echo "make test   lint, then run the whole test suite (builds the book)"
+	@echo "make test-fast  lint, then the tests not marked slow (no kernel, batch, book or browser)"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   re-resolve requirements/*.lock from pyproject.toml"
+	@echo "make mutation-test  cosmic-ray mutants of the solutions vs the hidden tests (slow)"
 
 $(INSTALLED): requirements/dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +32,9 @@ $(KERNEL_INSTALLED): requirements/kernel.lock
 	$(KERNEL_VENV)/bin/pip install --quiet --require-hashes -r requirements/kernel.lock
 	touch $@
 
-# Headless Chromium for the browser tests and bubblewrap for the grading
-# sandbox, both from Debian's packages.
+# Headless Chromium for the browser tests, bubblewrap for the grading
+# sandbox and PostgreSQL for the gradebook tests' own server, all from
+# Debian's packages.
 $(SYSTEM_INSTALLED): $(INSTALLED)
 	bash scripts/install-system-packages.sh
 	touch $@
@@ -47,6 +50,19 @@ book: venv
 
 test: venv system-deps lint book
 	$(BIN)/python -m pytest
+
+# The edit loop: no grading kernel, nbgrader batch, book build or browser
+# (those tests are marked slow), so neither the kernel environment, the sandbox
+# nor the book is set up.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# Mutation testing of the hidden tests (issue 8): the catalogue's mutants and
+# every cosmic-ray mutant of the solution regions, graded on SEEDS seeds;
+# writes _build/mutation/report.md and catalogue.md.
+SEEDS ?= 300
+mutation-test: $(INSTALLED)
+	nice $(BIN)/python -m tests.autograder.mutations.run --seeds $(SEEDS) --workers 2
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -10,22 +10,36 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from autograder.apps import common, export, feedback, grade, release, report, similarity
+from autograder.apps import (
+    check_worker,
+    common,
+    export,
+    feedback,
+    formgrader,
+    grade,
+    release,
+    report,
+    similarity,
+)
+from autograder.gradebookdb import GradebookError
 
 SUBCOMMANDS = {
     "release": release,
     "grade": grade,
     "feedback": feedback,
+    "formgrader": formgrader,
     "export": export,
     "report": report,
     "similarity": similarity,
+    "check-worker": check_worker,
 }
 
 DESCRIPTION = """Release, grade and report the course's assignments (on top of nbgrader).
 
-A term in four commands:
+A term in five commands:
   course release                         # student notebooks -> course/release/, downloads/
   course grade a1_softmax submissions/   # import and autograde a folder of submissions
+  course formgrader                      # grade written answers by hand, in the browser
   course feedback a1_softmax             # per-student HTML in course/feedback/
   course export --to grades.csv && course report --to report.html
 Every stock nbgrader command also works from the course/ folder."""
@@ -56,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except common.UsageError as error:
+    except (common.UsageError, GradebookError) as error:  # bad input: one line, exit 2
         common.console.print(f"[red]course {args.command}: {error}[/red]")
         return 2
 

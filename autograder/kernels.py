@@ -3,7 +3,8 @@
 Its Python is the course's second environment (.venv-kernel: NumPy,
 Matplotlib, ipykernel), which has neither the solutions package nor the
 grader, so a submission cannot import the references. The kernelspec is
-written into the course directory and found through JUPYTER_PATH.
+written into the course directory and found through JUPYTER_PATH; only
+`course grade`, the one command that runs kernels, installs it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import json
 import os
 from pathlib import Path
 
+from autograder.coursedir import REPOSITORY, Course
+
 KERNEL_NAME = "course-student"
-REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_KERNEL_PYTHON = REPOSITORY / ".venv-kernel" / "bin" / "python"
 
 
@@ -29,12 +31,10 @@ def kernel_python() -> Path:
     return path
 
 
-def install_kernelspec(course_dir: Path) -> Path:
-    """Write the course-student kernelspec under <course>/.jupyter/kernels and
-    put that folder first on JUPYTER_PATH for this process and its children."""
-    data_dir = Path(course_dir).resolve() / ".jupyter"
-    spec_dir = data_dir / "kernels" / KERNEL_NAME
-    spec_dir.mkdir(parents=True, exist_ok=True)
+def install_kernelspec(course: Course) -> Path:
+    """Write the course-student kernelspec into the course's Jupyter data
+    folder and put that folder first on JUPYTER_PATH for this process and
+    its children."""
     spec = {
         "argv": [str(kernel_python()), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (course grading)",
@@ -48,6 +48,9 @@ def install_kernelspec(course_dir: Path) -> Path:
             "MKL_NUM_THREADS": "1",
         },
     }
+    data_dir = course.jupyter_data_dir
+    spec_dir = course.kernelspec_dir(KERNEL_NAME)
+    spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     paths = [str(data_dir), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (the
-# browser tests) and bubblewrap (the grading sandbox). Does nothing when both
-# are present already.
+# browser tests), bubblewrap (the grading sandbox) and PostgreSQL (the tests
+# of a gradebook on a PostgreSQL server, which they start themselves). Does
+# nothing when all are present already.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+# Debian keeps the server's programs off PATH, in /usr/lib/postgresql/<major>/bin.
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    missing+=(postgresql)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi

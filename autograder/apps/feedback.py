@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from autograder.apps.common import console, course_from, released_assignments
+from autograder.apps.common import console, course_from
 from autograder.coursedir import nbgrader_api
 
 HELP = "write per-student HTML feedback (nbgrader's feedback/)"
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     course = course_from(args)
     api = nbgrader_api(course)
     failed = 0
-    for assignment in [args.assignment] if args.assignment else released_assignments(course):
+    for assignment in [args.assignment] if args.assignment else course.released_assignments():
         result = api.generate_feedback(assignment, args.student, force=True)
         if not result["success"]:
             console.print(f"[red]feedback {assignment} failed[/red]\n{result.get('log', '')}")

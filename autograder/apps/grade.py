@@ -11,18 +11,27 @@ from nbgrader.api import Gradebook, MissingEntry
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from autograder.apps.common import UsageError, console, course_from, released_assignments
+from autograder.apps.common import UsageError, console, course_from, roster_from
 from autograder.coursedir import nbgrader_api
+from autograder.deadlines.due import DeadlineError, load_deadlines
+from autograder.deadlines.lateness import intake_notes
 from autograder.grading import ledger
 from autograder.grading.scores import gradebook_disagreements
 from autograder.intake.collect import Rejection, collect, file_digest, place
+from autograder.intake.times import TimeError
+from autograder.kernels import install_kernelspec
 
 HELP = "import a folder of submissions and autograde them"
 EXAMPLE = """example:
   course grade a2_rnn ~/Downloads/a2_rnn_submissions
 The folder may be nbgrader's layout (<student>/a2_rnn/a2_rnn.ipynb) or what a
 learning-management system exports: notebooks or zips named with the student
-id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip). Every submission is graded in turn
+id (jdoe_a2_rnn.ipynb, a2_rnn-jdoe.zip), or Canvas's and Moodle's own download
+naming, whose students are looked up in the roster (course/roster.csv or
+--roster). A submission's time comes from timestamps.csv, Moodle's grading
+worksheet, nbgrader's timestamp.txt or the file's modification time (never
+from Canvas's or Moodle's files); one without a time is listed, and gets no
+late penalty. Every submission is graded in turn
 with a progress bar; one that cannot be read or graded is listed with its
 reason at the end and never stops the others.
 A batch can be stopped at any moment (even killed) and run again: a
@@ -49,24 +58,42 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="grade again submissions already graded from the same file",
     )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        help="class list mapping LMS ids and names to student ids "
+        "(default: course/roster.csv when it exists)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
-    released = released_assignments(course)
+    released = course.released_assignments()
     if args.assignment not in released:
         raise UsageError(
             f"assignment {args.assignment!r} has not been released: run `course release "
             f"{args.assignment}` first (released: {', '.join(released) or 'none'})"
         )
     api = nbgrader_api(course)
+    try:
+        install_kernelspec(course)  # the one command that runs kernels
+    except FileNotFoundError as error:  # no kernel Python: says which and what to do
+        raise UsageError(str(error)) from None
+    roster = roster_from(args, course)
+    try:
+        zone = load_deadlines(course).zone
+    except DeadlineError as error:
+        raise UsageError(str(error)) from None
     with tempfile.TemporaryDirectory(prefix="course-intake-") as scratch:
         try:
-            submissions, rejections = collect(args.submissions, args.assignment, Path(scratch))
-        except FileNotFoundError as error:
+            submissions, rejections = collect(
+                args.submissions, args.assignment, Path(scratch), roster, zone
+            )
+        except (FileNotFoundError, TimeError) as error:
             raise UsageError(str(error)) from None
         if args.student:
             submissions = [s for s in submissions if s.student in args.student]
+        _print_intake_notes(api, args.assignment, submissions)
         placed = []
         skipped = 0
         for submission in submissions:
@@ -77,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
                 skipped += 1
                 continue
             try:
-                place(submission, course.folder("submitted"))
+                place(submission, course)
                 placed.append((submission, digest))
             except OSError as error:
                 rejections.append(Rejection(submission.origin, f"could not be copied: {error}"))
@@ -127,6 +154,19 @@ def run(args: argparse.Namespace) -> int:
             progress.advance(task)
     _summary(args.assignment, scores, rejections)
     return 1 if rejections else 0
+
+
+def _print_intake_notes(api, assignment: str, submissions) -> None:
+    """Before grading: the due date, and what intake found about each
+    submission's time and student (intake warnings, apart from the loop)."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        due = gradebook.find_assignment(assignment).duedate
+    if due is None:
+        console.print(f"{assignment} has no due date (c.Deadlines.due): nothing is late")
+    else:
+        console.print(f"{assignment} is due {due:%Y-%m-%d %H:%M} UTC")
+    for note in intake_notes(submissions, due):
+        console.print(f"[yellow]note[/yellow] {note}")
 
 
 def _verdicts_disagree(api, course, assignment: str, student: str) -> list[str]:

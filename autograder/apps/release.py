@@ -6,9 +6,10 @@ import argparse
 import shutil
 
 from autograder.apps.common import UsageError, console, course_from
-from autograder.authoring.course_source import assignment_ids, build_course_source
+from autograder.authoring.course_source import build_course_source
 from autograder.authoring.source_notebook import SourceError
 from autograder.coursedir import nbgrader_api
+from autograder.deadlines.due import DeadlineError, write_due_dates
 
 HELP = "generate the student versions (nbgrader's release/) of all or named assignments"
 EXAMPLE = """example:
@@ -16,7 +17,8 @@ EXAMPLE = """example:
   course release a2_rnn          # just one
 Writes course/source/<id>/ (from assignments/<id>/<id>.md), course/release/<id>/
 (stubs instead of solutions, no hidden tests) and course/downloads/<id>.zip,
-which the book's assignments page links to."""
+which the book's assignments page links to, and puts each assignment's due
+date (c.Deadlines.due in course/nbgrader_config.py) into the gradebook."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
-    known = assignment_ids(course.assignments)
+    known = course.authored_assignments()
     chosen = args.assignment or known
     unknown = [a for a in chosen if a not in known]
     if unknown:
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for assignment in chosen:
         try:
-            build_course_source(course.assignments, course.root, assignment)
+            build_course_source(course, assignment)
         except SourceError as error:
             console.print(f"[red]release {assignment}: {error}[/red]")
             failed += 1
@@ -46,11 +48,18 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"[red]release {assignment}: nbgrader failed[/red]\n{result['log']}")
             failed += 1
             continue
-        course.downloads.mkdir(parents=True, exist_ok=True)
-        archive = shutil.make_archive(
-            str(course.downloads / assignment), "zip", course.folder("release"), assignment
+        archive = course.download_zip(assignment)
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        # make_archive adds the ".zip" itself; the archive holds the folder <assignment>/.
+        shutil.make_archive(
+            str(archive.with_suffix("")), "zip", course.folder("release"), assignment
         )
-        console.print(
-            f"released {assignment}: {course.folder('release') / assignment} ({archive})"
-        )
+        console.print(f"released {assignment}: {course.release_dir(assignment)} ({archive})")
+        try:
+            due = write_due_dates(course, [assignment])[assignment]
+        except DeadlineError as error:
+            console.print(f"[red]release {assignment}: {error}[/red]")
+            failed += 1
+            continue
+        console.print(f"  due {due:%Y-%m-%d %H:%M} UTC" if due else "  no due date")
     return 1 if failed else 0

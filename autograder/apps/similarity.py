@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograder.apps.common import UsageError, console, course_from, released_assignments
+from autograder.apps.common import UsageError, console, course_from
 from autograder.integrity.similarity import (
     THRESHOLD,
     all_pairs,
@@ -42,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     course = course_from(args)
     assignment = args.assignment
-    released = released_assignments(course)
+    released = course.released_assignments()
     if assignment not in released:
         raise UsageError(
             f"unknown assignment {assignment!r}: released assignments are "
@@ -50,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
         )
     if not 0.0 <= args.threshold <= 1.0:
         raise UsageError(f"--threshold must be between 0 and 1, got {args.threshold}")
-    release = course.folder("release") / assignment / f"{assignment}.ipynb"
+    release = course.release_notebook(assignment)
     if not release.is_file():
         raise UsageError(f"{release} is missing: run `course release {assignment}` again")
     submitted = course.folder("submitted")
     paths = {
-        folder.name: folder / assignment / f"{assignment}.ipynb"
+        folder.name: course.submitted_notebook(folder.name, assignment)
         for folder in sorted(submitted.iterdir() if submitted.is_dir() else [])
-        if (folder / assignment / f"{assignment}.ipynb").is_file()
+        if course.submitted_notebook(folder.name, assignment).is_file()
     }
     if len(paths) < 2:
         raise UsageError(

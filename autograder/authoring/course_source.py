@@ -13,29 +13,21 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring.source_notebook import SourceError, build_source_notebook
+from autograder.coursedir import Course
 
 CHECKS_PACKAGE = Path(__file__).resolve().parent.parent / "course_checks"
 CHECKS_NAME = "course_checks"
 """The checks package ships with every assignment under this name."""
 
 
-def assignment_ids(assignments_dir: Path) -> list[str]:
-    """The assignments that have a text source, sorted by id."""
-    return sorted(
-        path.name
-        for path in Path(assignments_dir).iterdir()
-        if path.is_dir() and (path / f"{path.name}.md").exists()
-    )
-
-
-def build_course_source(assignments_dir: Path, course_dir: Path, assignment_id: str) -> Path:
-    """Regenerate course/source/<id>/ from assignments/<id>/; returns it."""
-    origin = Path(assignments_dir) / assignment_id
-    text = origin / f"{assignment_id}.md"
-    if not text.exists():
-        known = ", ".join(assignment_ids(assignments_dir)) or "none"
+def build_course_source(course: Course, assignment_id: str) -> Path:
+    """Regenerate the course's source/<id>/ from assignments/<id>/; returns it."""
+    origin = course.text_source_dir(assignment_id)
+    text = course.text_source(assignment_id)
+    if not text.is_file():
+        known = ", ".join(course.authored_assignments()) or "none"
         raise SourceError(f"no assignment {assignment_id!r}: expected {text} (known: {known})")
-    target = Path(course_dir) / "source" / assignment_id
+    target = course.source_dir(assignment_id)
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -49,5 +41,5 @@ def build_course_source(assignments_dir: Path, course_dir: Path, assignment_id: 
     shutil.copytree(
         CHECKS_PACKAGE, target / CHECKS_NAME, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
-    nbformat.write(build_source_notebook(text), target / f"{assignment_id}.ipynb")
+    nbformat.write(build_source_notebook(text), course.source_notebook(assignment_id))
     return target

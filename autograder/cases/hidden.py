@@ -108,6 +108,8 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("matrix", {"N": 2, "K": 3}, promises=("equal arrays give 0",)),
         Case("vector", {"K": 4}, promises=("two all-zero arrays give 0",)),
         Case("matrix", {"N": 2, "K": 3}, promises=("the 1e-8 floor",)),
+        Case("vector", {"K": 0}, promises=("two empty arrays give 0",)),
+        Case("matrix", {"N": 2, "K": 3}, promises=("integer arrays one apart",)),
     ),
     "numerical_gradient": _cases(
         Case("matrix", {"N": 2, "K": 3}, promises=("f couples the entries of x",)),

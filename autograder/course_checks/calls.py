@@ -56,9 +56,11 @@ def call_function(
     func = functions[spec.name]
     positional, keywords = arguments(spec, inputs)
     if spec.kind == "numerical_gradient":
-        x = positional[1]
-        grad = func(*positional, **keywords)
-        return (grad, x)  # x: the caller's array after the call, which must be unchanged
+        watched = WatchedFunction(positional[0], positional[1])
+        grad = func(watched, *positional[1:], **keywords)
+        # The caller's x as it first differed from its value before the call
+        # (while f ran, or after): it must never differ.
+        return (grad, watched.changed_x())
     if spec.kind == "backward":
         forward_result = functions[spec.forward](*positional, **keywords)
         values = as_sequence(
@@ -78,6 +80,35 @@ def call_function(
     if len(names) == 1:
         return (result,)
     return tuple(as_sequence(result, len(names), spec.name, names))
+
+
+class WatchedFunction:
+    """The test function given to numerical_gradient, which also notes
+    whether the caller's x has changed when it is called: perturbing x in
+    place and putting it back is still changing the caller's array."""
+
+    def __init__(self, function: Callable, x: np.ndarray):
+        self._function = function
+        self._x = x
+        self._before = x.copy()
+        self._first_change: np.ndarray | None = None
+
+    def __call__(self, point):
+        self._note_change()
+        return self._function(point)
+
+    def _note_change(self) -> None:
+        if self._first_change is None and not np.array_equal(self._x, self._before):
+            self._first_change = np.array(self._x, copy=True)
+
+    def changed_x(self) -> np.ndarray:
+        """The caller's x as it first differed from its value before the
+        call, or as it is now if it never did."""
+        self._note_change()
+        return self._x if self._first_change is None else self._first_change
+
+    def __repr__(self) -> str:
+        return repr(self._function)
 
 
 def as_sequence(result, count: int, function: str, names: list[str]) -> list:

@@ -233,6 +233,13 @@ def _apply_promises(spec: FunctionSpec, rng, case: Case, inputs: dict) -> None:
     if "two all-zero arrays give 0" in promises:
         inputs["a"] = np.zeros_like(inputs["a"])
         inputs["b"] = np.zeros_like(inputs["b"])
+    if "integer arrays one apart" in promises:
+        # Whole numbers, b = a but one entry larger by exactly 1: the largest
+        # difference is 1.0, a value no other case gives.
+        a = rng.integers(-4, 5, size=inputs["a"].shape).astype(np.float64)
+        b = a.copy()
+        b.reshape(-1)[int(rng.integers(0, b.size))] += 1.0
+        inputs["a"], inputs["b"] = a, b
     if "the 1e-8 floor" in promises:
         # Both arrays so small that max(|a| + |b|) is below 1e-8: the floor
         # decides the denominator.

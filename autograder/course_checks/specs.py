@@ -266,6 +266,8 @@ SPECS: dict[str, FunctionSpec] = {
                 "equal arrays give 0",
                 "two all-zero arrays give 0",
                 "the 1e-8 floor",
+                "two empty arrays give 0",
+                "integer arrays one apart",
             ),
         ),
         FunctionSpec(

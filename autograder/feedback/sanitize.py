@@ -27,7 +27,8 @@ TAGS = frozenset(
 _GLOBAL_ATTRIBUTES = ("class", "id", "title", "align", "style")
 
 
-def _allowed(tag: str, name: str, value: str) -> bool:
+def allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """Whether `name`=`value` may stay on a `tag` (bleach's attribute callback)."""
     if name in _GLOBAL_ATTRIBUTES:
         return True
     if tag == "a" and name == "href":
@@ -39,7 +40,9 @@ def _allowed(tag: str, name: str, value: str) -> bool:
     return tag in ("td", "th") and name in ("colspan", "rowspan")
 
 
-_CSS = CSSSanitizer(allowed_css_properties=["text-align", "color", "background-color"])
+CSS = CSSSanitizer(allowed_css_properties=["text-align", "color", "background-color"])
+
+PROTOCOLS = ("http", "https", "mailto", "data")
 
 
 def safe_html(fragment: str) -> str:
@@ -48,8 +51,8 @@ def safe_html(fragment: str) -> str:
     return bleach.clean(
         str(fragment),
         tags=TAGS,
-        attributes=_allowed,
-        protocols=["http", "https", "mailto", "data"],
-        css_sanitizer=_CSS,
+        attributes=allowed_attribute,
+        protocols=PROTOCOLS,
+        css_sanitizer=CSS,
         strip_comments=True,
     )

@@ -12,18 +12,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from autograder.coursedir import Course
+from autograder.coursedir import LEDGER_NAME, Course
 
-LEDGER_NAME = "graded.json"
-
-
-def _path(course: Course, assignment: str, student: str):
-    return course.results / assignment / student / LEDGER_NAME
+__all__ = ["LEDGER_NAME", "already_graded", "mark_graded"]
 
 
 def already_graded(course: Course, assignment: str, student: str, digest: str) -> bool:
     """Whether this exact file was graded to the end before."""
-    path = _path(course, assignment, student)
+    path = course.ledger_file(assignment, student)
     try:
         return json.loads(path.read_text(encoding="utf-8")).get("submission_sha256") == digest
     except (OSError, ValueError, AttributeError):
@@ -32,7 +28,7 @@ def already_graded(course: Course, assignment: str, student: str, digest: str) -
 
 def mark_graded(course: Course, assignment: str, student: str, digest: str) -> None:
     """Record that this file's grades are in the gradebook (atomically)."""
-    path = _path(course, assignment, student)
+    path = course.ledger_file(assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "submission_sha256": digest,

@@ -192,16 +192,17 @@ class TrustedExecute(Execute):
             "max_output_bytes": self.max_output_bytes,
         }
         manager = getattr(self, "_manager", None)
-        if manager is not None and manager.has_trait("memory_limit"):
-            limits.update(
-                sandboxed=bool(getattr(manager, "sandboxed", False)),
-                memory_bytes=manager.memory_limit,
-                cpu_seconds=manager.cpu_time_limit,
-                processes=manager.process_limit,
-                file_bytes=manager.file_size_limit,
-                notebook_timeout_s=manager.notebook_timeout,
-            )
+        if manager is not None and hasattr(manager, "limits_record"):
+            limits.update(manager.limits_record())
         return limits
+
+    def _why_the_kernel_stopped(self) -> str:
+        """ " (killed at its memory cap)" when the sandbox says so, else ""."""
+        manager = getattr(self, "_manager", None)
+        if manager is not None and hasattr(manager, "killed_for_memory"):
+            if manager.killed_for_memory():
+                return " (killed at its memory cap: the notebook used too much memory)"
+        return ""
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content") or {}
@@ -224,7 +225,7 @@ class TrustedExecute(Execute):
 
     def _work_in_scratch(self, resources: dict) -> dict:
         """Run the notebook in a copy of its folder inside the scratch folder
-        (course_checks.py, data files; not the notebook), so the kernel needs
+        (course_checks/, data files; not the notebook), so the kernel needs
         nothing from the course directory and writes only to its scratch."""
         work = self._kernel_dir / "work"
         origin = (resources.get("metadata") or {}).get("path")
@@ -252,7 +253,10 @@ class TrustedExecute(Execute):
         try:
             return super().preprocess_cell(cell, resources, index)
         except Exception as error:  # a dead kernel must not stop the notebook
-            self._kernel_lost = f"the kernel stopped in cell {index} ({type(error).__name__})"
+            self._kernel_lost = (
+                f"the kernel stopped in cell {index} ({type(error).__name__})"
+                f"{self._why_the_kernel_stopped()}"
+            )
             cell.outputs = [_error(type(error).__name__, self._kernel_lost)]
             return cell, self.resources
 
@@ -329,7 +333,9 @@ class TrustedExecute(Execute):
         try:
             self.execute_cell(probe, index, store_history=False)
         except Exception as error:
-            self._kernel_lost = f"the kernel stopped while grading cell {index}"
+            self._kernel_lost = (
+                f"the kernel stopped while grading cell {index}{self._why_the_kernel_stopped()}"
+            )
             return f"{self._kernel_lost} ({type(error).__name__})"
         finally:
             self.timeout = saved_timeout

@@ -9,27 +9,47 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
-SEED_FILE_NAME = ".grading-seed"
+from autograder.coursedir import SEED_FILE_NAME, Course, as_course
+
+__all__ = ["SEED_FILE_NAME", "load_or_create_seed"]
 
 
-def load_or_create_seed(course_dir: Path) -> int:
-    """Return the course's grading seed, creating it on first use."""
-    path = Path(course_dir) / SEED_FILE_NAME
-    if path.exists():
-        text = path.read_text(encoding="utf-8").strip()
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(
-                f"grading seed file {path} must hold one integer, got {text[:40]!r}"
-            ) from None
+def load_or_create_seed(course: Course | str | os.PathLike) -> int:
+    """Return the grading seed of `course` (a Course or its folder),
+    creating it on first use."""
+    path = as_course(course).seed_file
+    return _read(path) if path.exists() else _create(path)
+
+
+def _read(path: Path) -> int:
+    text = path.read_text(encoding="utf-8").strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(
+            f"grading seed file {path} must hold one integer, got {text[:40]!r}"
+        ) from None
+
+
+def _create(path: Path) -> int:
+    """Write a new seed to `path`, readable by its owner only, unless another
+    grader did first: then that one is the seed. The file appears whole
+    (linked from a finished temporary file), so a concurrent reader never
+    sees it half written."""
     seed = secrets.randbits(63)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(f"{seed}\n")
+    descriptor, temporary = tempfile.mkstemp(prefix=f"{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
+            handle.write(f"{seed}\n")
+        os.link(temporary, path)
+    except FileExistsError:
+        return _read(path)
+    finally:
+        os.unlink(temporary)
     return seed
 
 

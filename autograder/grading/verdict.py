@@ -157,8 +157,25 @@ def judge(
     share. An output that requires another (specs.Output.requires) earns
     its share only if that one is right too.
     """
-    spec = test.spec
     arrays, errors, problem = read_outputs(outputs_path)
+    return judge_outputs(test, cases, arrays, errors, problem, points, notes)
+
+
+def judge_outputs(
+    test: HiddenTest,
+    cases: Cases,
+    arrays: Mapping[str, np.ndarray],
+    errors: Mapping[str, str],
+    problem: str,
+    points: float,
+    notes: list[str] | None = None,
+    references_of: Mapping[str, tuple] | None = None,
+) -> HiddenVerdict:
+    """The verdict of :func:`judge` on outputs already read (read_outputs'
+    arrays, errors and problem). `references_of` ({case name: outputs}) saves
+    recomputing them when many submissions meet the same inputs (mutation
+    testing); None computes each case's references from its inputs."""
+    spec = test.spec
     worst: dict[str, OutputVerdict] = {}
     where: dict[str, str] = {}
     for case_name, inputs in cases.items():
@@ -170,7 +187,9 @@ def judge(
             for verdict in failed_outputs(spec.outputs, reason):
                 _keep_worst(worst, where, verdict, case.describe())
             continue
-        references = test.reference(inputs, case)
+        references = (
+            test.reference(inputs, case) if references_of is None else references_of[case_name]
+        )
         layout = spec.layout(case.layout)
         values = {output.name: arrays.get(f"{case_name}/{output.name}") for output in spec.outputs}
         verdicts = {}

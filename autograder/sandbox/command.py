@@ -9,6 +9,11 @@ Sandboxed::
 
 Unsandboxed (the fallback) is the same without bubblewrap: limits still apply, the
 user stays the grader's.
+
+With a cgroup, either command is started by the cgroup launcher, which joins the
+kernel's cgroup and then execs it (:mod:`autograder.sandbox.cgroup_launcher`)::
+
+    /bin/sh -c <join, then exec> cgroup-launcher <cgroup.procs files> -- bwrap ...
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from autograder.sandbox.bwrap import (
     find_bwrap,
     grader_is_root,
 )
+from autograder.sandbox.cgroup_launcher import launcher_command
 from autograder.sandbox.config import SandboxConfig
 from autograder.sandbox.kernel_python import SYSTEM_TREES, KernelPythonLayout, is_within
 
@@ -48,7 +54,7 @@ def kernel_environment(
         # ipykernel's debugger warns on stderr about frozen modules otherwise.
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    env.update(dict.fromkeys(BLAS_THREAD_VARIABLES, str(config.blas_threads)))
+    env.update(dict.fromkeys(BLAS_THREAD_VARIABLES, str(config.limits.blas_threads)))
     if sandboxed:
         env["TMPDIR"] = "/tmp"
         # The kernel's parent inside the PID namespace is bubblewrap's init, PID 1.
@@ -68,7 +74,7 @@ def launcher_spec(config: SandboxConfig, kernel_argv: list[str], *, drop_user: b
     """The JSON argument of rlimit_launcher.py."""
     return json.dumps(
         {
-            "limits": config.resource_limits(),
+            "limits": config.limits.resource_limits(),
             "uid": config.sandbox_uid if drop_user else None,
             "gid": config.sandbox_gid if drop_user else None,
             "cwd": str(working_dir_of(config)),
@@ -147,15 +153,22 @@ def sandboxed_command(
         hidden=layout.hidden_dirs,
         writable=[config.scratch_dir, runtime_dir],
         env=env,
-        tmp_bytes=config.tmp_bytes,
+        tmp_bytes=config.limits.tmp_size,
         as_root=as_root,
     )
     launcher = [str(config.kernel_python), "-I", "-S", str(LAUNCHER_PATH_INSIDE)]
     spec = launcher_spec(config, kernel_argv, drop_user=as_root)
-    return [bwrap, *options, "--", *launcher, spec]
+    return in_cgroup(config, [bwrap, *options, "--", *launcher, spec])
 
 
 def unsandboxed_command(config: SandboxConfig, kernel_argv: list[str]) -> list[str]:
     """The launcher around the kernel, without bubblewrap: limits only."""
     spec = launcher_spec(config, kernel_argv, drop_user=False)
-    return [str(config.kernel_python), "-I", "-S", str(LAUNCHER_PATH), spec]
+    return in_cgroup(config, [str(config.kernel_python), "-I", "-S", str(LAUNCHER_PATH), spec])
+
+
+def in_cgroup(config: SandboxConfig, command: list[str]) -> list[str]:
+    """`command`, started by the cgroup launcher when the kernel has a cgroup."""
+    if not config.cgroup_procs:
+        return command
+    return launcher_command(config.cgroup_procs, command)

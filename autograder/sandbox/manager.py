@@ -12,7 +12,10 @@ nbclient (and so nbgrader's Execute) creates its kernel manager as
   into a private network namespace;
 * the command is wrapped in bubblewrap and the limits launcher
   (:mod:`autograder.sandbox.command`), or, when bubblewrap does not work here, in
-  the launcher only, after a loud warning;
+  the launcher only, after a loud warning; and, where the machine lets the grader
+  make cgroups, it starts inside a cgroup of its own with a hard memory cap and a
+  cap on processes (:mod:`autograder.sandbox.cgroup_guard`), else under rlimits
+  only, after a warning;
 * interrupts are sent as messages (``interrupt_request``): the kernel sits in its
   own session inside a PID namespace, out of reach of a signal to bubblewrap's
   process group; and stopping a kernel by force kills the whole sandbox
@@ -34,9 +37,10 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, CaselessStrEnum, Dict, Integer, List, Unicode
+from traitlets import Bool, CaselessStrEnum, Dict, Integer, List, TraitType, Unicode
 
 from autograder.sandbox.bwrap import grader_is_root, sandbox_available
+from autograder.sandbox.cgroup_guard import CgroupGuard
 from autograder.sandbox.command import (
     inaccessible_reason,
     kernel_environment,
@@ -45,7 +49,16 @@ from autograder.sandbox.command import (
     unsandboxed_command,
     working_dir_of,
 )
-from autograder.sandbox.config import GIB, MIB, NOBODY_ID, SandboxConfig
+from autograder.sandbox.config import (
+    DEFAULT_CGROUP_ROOT,
+    DEFAULT_LIMITS,
+    LIMIT_NAMES,
+    NOBODY_ID,
+    RLIMIT_ONLY,
+    SandboxConfig,
+    SandboxLimits,
+    limit_help,
+)
 from autograder.sandbox.kernel_python import inspect_kernel_python
 from autograder.sandbox.provisioner import SandboxProvisioner, kill_sandbox
 
@@ -66,17 +79,26 @@ def warn_unsandboxed(reason: str) -> None:
     print(f"WARNING: {message}", file=sys.stderr, flush=True)
 
 
+def _limit_trait(name: str) -> TraitType:
+    """The setting of limit `name`, with the default and help of DEFAULT_LIMITS."""
+    return Integer(getattr(DEFAULT_LIMITS, name), help=limit_help(name)).tag(config=True)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """Starts each kernel in a bubblewrap sandbox, reached over IPC sockets.
 
     Use with nbgrader's Execute (or any nbclient ``NotebookClient``)::
 
         c.Execute.kernel_manager_class = "autograder.sandbox.SandboxedKernelManager"
-        c.SandboxedKernelManager.memory_limit = 2 * 1024**3
+        c.SandboxedKernelManager.memory_cap = 2 * 1024**3
 
     Per kernel it creates a runtime folder (connection file, sockets, the kernel's
-    home) and, unless ``scratch_dir`` is set, a scratch folder; both are removed when
-    the kernel's resources are cleaned up.
+    home), unless ``scratch_dir`` is set a scratch folder, and where it can a cgroup;
+    all are removed when the kernel's resources are cleaned up.
+
+    For the grader: :attr:`memory_enforcement` says how the kernel's memory was
+    bounded, :meth:`killed_for_memory` whether going over the cap killed it, and
+    :meth:`limits_record` gives the limits in force for a results record.
     """
 
     transport = CaselessStrEnum(
@@ -100,32 +122,27 @@ class SandboxedKernelManager(AsyncKernelManager):
         "path). Default: a fresh temporary folder per kernel, deleted afterwards.",
     ).tag(config=True)
 
-    memory_limit = Integer(
-        2 * GIB, help="Address-space limit of each sandboxed process, in bytes (RLIMIT_AS)."
-    ).tag(config=True)
+    # The limits: defaults and descriptions come from config.DEFAULT_LIMITS.
+    memory_cap = _limit_trait("memory_cap")
+    pids_cap = _limit_trait("pids_cap")
+    memory_limit = _limit_trait("memory_limit")
+    cpu_time_limit = _limit_trait("cpu_time_limit")
+    process_limit = _limit_trait("process_limit")
+    file_size_limit = _limit_trait("file_size_limit")
+    open_files_limit = _limit_trait("open_files_limit")
+    tmp_size = _limit_trait("tmp_size")
+    notebook_timeout = _limit_trait("notebook_timeout")
+    blas_threads = _limit_trait("blas_threads")
 
-    cpu_time_limit = Integer(
-        600,
-        help="CPU seconds the kernel may use over its whole life (RLIMIT_CPU); "
-        "it is killed beyond that.",
-    ).tag(config=True)
-
-    process_limit = Integer(
-        64,
-        help="Processes plus threads of the sandbox user (RLIMIT_NPROC): stops fork "
-        "bombs. Leave room for the kernel's own threads (about 10).",
-    ).tag(config=True)
-
-    file_size_limit = Integer(
-        64 * MIB, help="Largest file the kernel may write, in bytes (RLIMIT_FSIZE)."
-    ).tag(config=True)
-
-    open_files_limit = Integer(
-        256, help="Open file descriptors per sandboxed process (RLIMIT_NOFILE)."
-    ).tag(config=True)
-
-    tmp_size = Integer(
-        64 * MIB, help="Size of the sandbox's private, memory-backed /tmp, in bytes."
+    cgroup_root = Unicode(
+        DEFAULT_CGROUP_ROOT,
+        help="Where each kernel's cgroup (memory_cap, pids_cap) is made. A folder where "
+        "cgroup file systems are mounted (the default): below the grader's own cgroup, in "
+        "the v2 hierarchy if it offers the memory and pids controllers there, else in the "
+        "v1 memory and pids hierarchies. Or a cgroup v2 folder delegated to the grader: "
+        "directly below it. Where no cgroup can be made (not a cgroup mount, read-only, "
+        "no permission, or '' to turn cgroups off) kernels get rlimits only, after one "
+        "warning per process.",
     ).tag(config=True)
 
     extra_readonly_paths = List(
@@ -137,8 +154,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox_uid = Integer(
         NOBODY_ID,
         help="User the kernel runs as when the grader is root (RLIMIT_NPROC is not "
-        "enforced for root). Give parallel graders different ones: the process limit "
-        "counts all of this user's processes.",
+        "enforced for root). Give kernels that run at the same time different ones: "
+        "process_limit counts all of this user's processes.",
     ).tag(config=True)
 
     sandbox_gid = Integer(
@@ -154,17 +171,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         False,
         help="Refuse to start a kernel when bubblewrap does not work here, instead of "
         "warning and running it unsandboxed.",
-    ).tag(config=True)
-
-    notebook_timeout = Integer(
-        0,
-        help="Wall-clock seconds a kernel may live (0: no limit). When they are up the "
-        "sandbox is killed and the running cell fails with nbclient's DeadKernelError.",
-    ).tag(config=True)
-
-    blas_threads = Integer(
-        1,
-        help="Threads NumPy's BLAS may start in the kernel (each counts against process_limit).",
     ).tag(config=True)
 
     kernel_env = Dict(
@@ -184,10 +190,15 @@ class SandboxedKernelManager(AsyncKernelManager):
     _made_scratch: Path | None = None
     _scratch_owner: tuple[Path, int, int] | None = None
     _deadline: threading.Timer | None = None
+    _cgroup: CgroupGuard | None = None
     config_in_use: SandboxConfig | None = None
     """The limits and folders of the running kernel (set when it starts)."""
     sandboxed: bool | None = None
     """Whether the running kernel is in the sandbox (None before the first start)."""
+    memory_enforcement: str | None = None
+    """How the last kernel's memory was bounded: "cgroup v2" or "cgroup v1" (a hard
+    cap on the whole sandbox, memory_cap, plus the rlimits) or "rlimit" (per-process
+    rlimits only). None before the first start; kept after cleanup."""
 
     # -- what nbclient asks before starting ---------------------------------------
 
@@ -196,7 +207,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """ipykernel on the kernel Python, whatever kernel the notebook names."""
         return KernelSpec(
             argv=[
-                str(self._kernel_python()),
+                str(self.kernel_python_path()),
                 "-m",
                 "ipykernel_launcher",
                 "-f",
@@ -211,7 +222,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     def ipykernel(self) -> bool:
         return True
 
-    def _kernel_python(self) -> Path:
+    def kernel_python_path(self) -> Path:
+        """The kernel's interpreter: the kernel_python setting, else the course's.
+
+        Raises:
+            FileNotFoundError: the course's kernel environment does not exist.
+        """
         if self.kernel_python:
             return Path(self.kernel_python)
         from autograder.kernels import kernel_python
@@ -226,6 +242,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         except BaseException:
             # nbclient does not clean up after a failed start.
             await self._stop_leftover_sandbox()
+            self._release_cgroup()
             self._release_folders()
             raise
 
@@ -241,7 +258,16 @@ class SandboxedKernelManager(AsyncKernelManager):
             )
         return await super()._async_pre_start_kernel(**kw)
 
+    def limits(self) -> SandboxLimits:
+        """The configured limits, checked.
+
+        Raises:
+            ValueError: a limit is not a whole number in its range; names the setting.
+        """
+        return SandboxLimits(**{name: getattr(self, name) for name in LIMIT_NAMES})
+
     def _prepare(self, cwd: str | None) -> None:
+        limits = self.limits()
         available, reason = sandbox_available(self.bwrap)
         if not available:
             if self.require_sandbox:
@@ -259,22 +285,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         if scratch is None:
             scratch = Path(tempfile.mkdtemp(prefix="kernel-scratch-")).resolve()
             self._made_scratch = scratch
-        self.config_in_use = SandboxConfig(
-            kernel_python=self._kernel_python(),
-            scratch_dir=scratch,
-            working_dir=working_dir,
-            memory_bytes=self.memory_limit,
-            cpu_seconds=self.cpu_time_limit,
-            max_processes=self.process_limit,
-            max_file_bytes=self.file_size_limit,
-            max_open_files=self.open_files_limit,
-            tmp_bytes=self.tmp_size,
-            extra_readonly_paths=tuple(Path(p) for p in self.extra_readonly_paths),
-            sandbox_uid=self.sandbox_uid,
-            sandbox_gid=self.sandbox_gid,
-            bwrap=self.bwrap,
-            blas_threads=self.blas_threads,
-        )
         self.connection_file = str(self._runtime_dir / "kernel.json")
         self.ip = str(self._runtime_dir / "ipc")
         if len(self.ip) > MAX_SOCKET_PATH:
@@ -282,13 +292,27 @@ class SandboxedKernelManager(AsyncKernelManager):
                 f"IPC socket path {self.ip} is too long for a Unix socket: "
                 "set SandboxedKernelManager.runtime_root to a shorter folder"
             )
+        self._cgroup = CgroupGuard(self.cgroup_root, limits)
+        self.memory_enforcement = self._cgroup.enforcement
+        cgroup = self._cgroup.cgroup
+        self.config_in_use = SandboxConfig(
+            kernel_python=self.kernel_python_path(),
+            scratch_dir=scratch,
+            working_dir=working_dir,
+            limits=limits,
+            cgroup_procs=cgroup.procs_files if cgroup is not None else (),
+            extra_readonly_paths=tuple(Path(p) for p in self.extra_readonly_paths),
+            sandbox_uid=self.sandbox_uid,
+            sandbox_gid=self.sandbox_gid,
+            bwrap=self.bwrap,
+        )
         if self.sandboxed and grader_is_root():
             self._hand_scratch_to_sandbox(scratch)
 
     def _check_folders(self, scratch: Path | None, working_dir: Path | None) -> None:
         """Refuse, before anything is created or handed over, folders that must not
         be mounted, and a working directory the kernel's user could not enter."""
-        layout = inspect_kernel_python(str(self._kernel_python()))
+        layout = inspect_kernel_python(str(self.kernel_python_path()))
         for role, folder in (("scratch folder", scratch), ("working directory", working_dir)):
             reason = None if folder is None else unsafe_mount_reason(folder, layout)
             if reason is not None:
@@ -334,6 +358,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             for path in [self._runtime_dir, *self._runtime_dir.rglob("*")]:
                 os.lchown(path, self.sandbox_uid, self.sandbox_gid)
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self._cgroup is not None:
+            self._cgroup.watch()
         if self.notebook_timeout > 0 and self._deadline is None:
             self._deadline = threading.Timer(self.notebook_timeout, self._on_deadline)
             self._deadline.daemon = True
@@ -351,6 +377,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         )
         logger.warning(message)
         print(f"WARNING: {message}", file=sys.stderr, flush=True)
+        if self._cgroup is not None and self._cgroup.kill():
+            return
         if self.sandboxed and kill_sandbox(pid):
             return
         try:
@@ -366,6 +394,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self._deadline.cancel()
                 self._deadline = None
             await self._stop_leftover_sandbox()
+            self._release_cgroup()
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
             self._release_folders()
@@ -379,6 +408,46 @@ class SandboxedKernelManager(AsyncKernelManager):
         if await provisioner.poll() is None:
             await provisioner.kill()
         await provisioner.wait()
+
+    def _release_cgroup(self) -> None:
+        """Kill what is left in the kernel's cgroup and remove it (its OOM count is
+        kept for killed_for_memory). Safe to call more than once."""
+        if self._cgroup is not None:
+            self._cgroup.close()
+
+    # -- what the grader asks afterwards -------------------------------------------
+
+    @property
+    def cgroup_folders(self) -> tuple[Path, ...]:
+        """The folders of the running kernel's cgroup (v2: one; v1: memory, pids);
+        empty without a cgroup or after cleanup."""
+        cgroup = self._cgroup.cgroup if self._cgroup is not None else None
+        return cgroup.folders if cgroup is not None else ()
+
+    def killed_for_memory(self) -> bool:
+        """Whether the last kernel (or a process of its sandbox) was killed for going
+        over memory_cap: the OOM counter of its cgroup. Also right after the kernel
+        died and after cleanup; False without a cgroup (then memory_limit raises
+        MemoryError in the notebook instead)."""
+        return self._cgroup is not None and self._cgroup.killed_for_memory()
+
+    def limits_record(self) -> dict[str, Any]:
+        """The limits the last kernel ran under, for a results record: which ones
+        were in force depends on :attr:`memory_enforcement` (None: not in force)."""
+        limits = self.config_in_use.limits if self.config_in_use else self.limits()
+        capped = self.memory_enforcement not in (None, RLIMIT_ONLY)
+        return {
+            "sandboxed": bool(self.sandboxed),
+            "memory_enforcement": self.memory_enforcement,
+            "memory_cap_bytes": limits.memory_cap if capped else None,
+            "pids_cap": limits.pids_cap if capped else None,
+            "memory_bytes": limits.memory_limit,
+            "cpu_seconds": limits.cpu_time_limit,
+            "processes": limits.process_limit,
+            "file_bytes": limits.file_size_limit,
+            "notebook_timeout_s": limits.notebook_timeout,
+            "killed_for_memory": self.killed_for_memory(),
+        }
 
     def _release_folders(self) -> None:
         """Give the scratch folder back and delete what this manager created.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from pathlib import Path
 
+import psutil
 from jupyter_client.provisioning import LocalProvisioner
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGKILL)
@@ -24,20 +24,11 @@ SANDBOX_EXIT_WAIT = 5.0
 
 
 def child_pids(pid: int) -> list[int]:
-    """Host PIDs of the processes whose parent is `pid`."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text(encoding="utf-8")
-        except OSError:
-            continue
-        # The command name (in parentheses) may contain spaces; fields follow it.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) == pid:
-            children.append(int(entry.name))
-    return children
+    """Host PIDs of the processes whose parent is `pid` (none if it is gone)."""
+    try:
+        return [child.pid for child in psutil.Process(pid).children()]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def kill_sandbox(bwrap_pid: int) -> bool:

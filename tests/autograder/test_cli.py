@@ -7,17 +7,21 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder import __version__
 from autograder.cli import main
-from autograder.coursedir import REPOSITORY, open_course
+from autograder.coursedir import REPOSITORY, Course, open_course
+from autograder.intake.collect import file_digest
+from tests.autograder import command_line
+from tests.autograder.gradebooks import COURSE_ID
+from tests.autograder.report_page import Page
 
 pytestmark = pytest.mark.slow
 
@@ -97,28 +101,26 @@ def _write(notebook, path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def graded_class(released_course, tmp_path_factory):
-    """Grade a class of submissions in the flat layout an LMS exports."""
+    """Grade a class of submissions in the flat layout an LMS exports, with
+    the installed `course` script; returns the finished process."""
     folder = tmp_path_factory.mktemp("submissions")
-    source = nbformat.read(released_course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-    release = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    course = Course(released_course)
+    source = nbformat.read(course.source_notebook(ASSIGNMENT), 4)
+    release = nbformat.read(course.release_notebook(ASSIGNMENT), 4)
     _write(source, folder / f"honest_{ASSIGNMENT}.ipynb")
     _write(release, folder / f"blank_{ASSIGNMENT}.ipynb")
     for name, code in ATTACK_PRELUDE.items():
-        attacked = nbformat.read(
-            released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4
-        )
+        attacked = nbformat.read(course.release_notebook(ASSIGNMENT), 4)
         attacked.cells.insert(1, nbformat.v4.new_code_cell(code))
         _write(attacked, folder / f"{name.replace('_', '')}_{ASSIGNMENT}.ipynb")
-    always = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    always = nbformat.read(course.release_notebook(ASSIGNMENT), 4)
     for index, function in _solution_functions(always):
         always.cells[index].source = (
             ALWAYS_EQUAL + f"def {function}(*args, **kwargs):\n    return Anything()\n"
         )
     _write(always, folder / f"alwaysequal_{ASSIGNMENT}.ipynb")
     for student, prelude in IMPORT_ATTACKS.items():
-        attacked = nbformat.read(
-            released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4
-        )
+        attacked = nbformat.read(course.release_notebook(ASSIGNMENT), 4)
         for index, function in _solution_functions(attacked):
             attacked.cells[index].source = prelude + IMPORT_REFERENCE.format(name=function)
         _write(attacked, folder / f"{student}_{ASSIGNMENT}.ipynb")
@@ -126,22 +128,42 @@ def graded_class(released_course, tmp_path_factory):
     with zipfile.ZipFile(folder / f"{ASSIGNMENT} - zipped.zip", "w") as archive:
         archive.writestr("Downloads/work/a1.ipynb", nbformat.writes(source))
     (folder / f"broken_{ASSIGNMENT}.ipynb").write_text("{not json", encoding="utf-8")
-    exit_code = main(["grade", ASSIGNMENT, str(folder), "--course", str(released_course)])
-    return exit_code
+    return command_line.course("grade", ASSIGNMENT, str(folder), "--course", str(released_course))
+
+
+GRADED_STUDENTS = 10
+"""honest, zipped, blank, the four preludes, alwaysequal and the two imports."""
 
 
 def _scores(course_root: Path) -> dict[str, float]:
-    api_db = f"sqlite:///{course_root / 'gradebook.db'}"
-    with Gradebook(api_db, "rnn-gradients") as gradebook:
+    with Gradebook(Course(course_root).gradebook_url, COURSE_ID) as gradebook:
         return {
             submission.student.id: submission.score
             for submission in gradebook.assignment_submissions(ASSIGNMENT)
         }
 
 
-def test_grade_reports_the_broken_file_and_finishes_the_batch(graded_class):
-    """Does one unreadable file give exit code 1 while every other student is graded?"""
-    assert graded_class == 1
+def _words(text: str) -> str:
+    """`text` with every run of white space made one space (rich wraps)."""
+    return " ".join(text.split())
+
+
+def test_grade_reports_the_broken_file_and_finishes_the_batch(released_course, graded_class):
+    """Does one unreadable file give exit code 1 and a line naming it and
+    why, while every other student is graded and listed with the score the
+    gradebook holds?"""
+    assert graded_class.returncode == 1, graded_class.stderr[-3000:]
+    output = _words(graded_class.stderr)
+    assert f"{ASSIGNMENT}: {GRADED_STUDENTS} graded, 1 rejected" in output
+    assert re.search(
+        rf"rejected broken_{ASSIGNMENT}\.ipynb: broken_{ASSIGNMENT}\.ipynb is not a valid "
+        r"notebook \(NotJSONError: ",
+        output,
+    ), output
+    printed = dict(re.findall(r"[│|] (\w+) [│|] ([\d.]+) / [\d.]+ [│|]", output))
+    scores = _scores(released_course)
+    assert len(scores) == GRADED_STUDENTS
+    assert {student: float(score) for student, score in printed.items()} == scores
 
 
 def test_honest_work_earns_full_marks_and_the_release_zero(released_course, graded_class):
@@ -171,17 +193,20 @@ def test_cheating_earns_nothing(released_course, graded_class, student):
 
 
 def _max_score(course_root: Path) -> float:
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}", "rnn-gradients") as gradebook:
+    with Gradebook(Course(course_root).gradebook_url, COURSE_ID) as gradebook:
         return gradebook.find_assignment(ASSIGNMENT).max_score
 
 
 def test_results_are_traceable(released_course, graded_class):
     """Does a graded notebook leave a record of its file's hash, grader version and time?"""
-    path = released_course / "results" / ASSIGNMENT / "honest" / f"{ASSIGNMENT}.json"
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert re.fullmatch(r"[0-9a-f]{64}", record["submission_sha256"])
-    assert record["grader_version"]
-    assert record["graded_at"]
+    course = Course(released_course)
+    record = json.loads(course.result_record(ASSIGNMENT, "honest").read_text(encoding="utf-8"))
+    submitted = course.submitted_notebook("honest", ASSIGNMENT)
+    assert record["submission_sha256"] == file_digest(submitted)
+    assert record["grader_version"] == __version__
+    graded_at = datetime.fromisoformat(record["graded_at"])
+    assert graded_at.utcoffset() == timedelta(0)
+    assert graded_at.timestamp() >= submitted.stat().st_mtime - 1
     assert record["limits"]["sandboxed"] is True
     assert record["limits"]["memory_bytes"] > 0 and record["limits"]["cell_timeout_s"] > 0
     assert all(test["score"] == test["points"] for test in record["tests"])
@@ -190,32 +215,69 @@ def test_results_are_traceable(released_course, graded_class):
 def test_feedback_export_and_report(released_course, graded_class, tmp_path):
     """Do feedback, export and report write what an instructor opens next?"""
     assert main(["feedback", ASSIGNMENT, "--course", str(released_course)]) == 0
-    feedback = released_course / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    feedback = Course(released_course).feedback_html("blank", ASSIGNMENT)
     text = feedback.read_text(encoding="utf-8")
     assert "Hidden test of" in text and "FAIL" in text
-    hostile = released_course / "feedback" / "htmlscript" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    hostile = Course(released_course).feedback_html("htmlscript", ASSIGNMENT)
     assert "<script>window.feedbackHijacked" not in hostile.read_text(encoding="utf-8")
     grades = tmp_path / "grades.csv"
     assert main(["export", "--to", str(grades), "--course", str(released_course)]) == 0
-    rows = list(csv.DictReader(grades.open(encoding="utf-8")))
-    assert {"student_id", "score", "max_score"} <= set(rows[0])
-    assert any(column.startswith(f"{ASSIGNMENT}:test_") for column in rows[0])
+    rows = {
+        row["student_id"]: row
+        for row in csv.DictReader(grades.open(encoding="utf-8"))
+        if row["assignment"] == ASSIGNMENT
+    }
+    scores = _scores(released_course)
+    assert {student: float(row["score"]) for student, row in rows.items()} == scores
+    points = _test_points(released_course)
+    parts = [column for column in rows["honest"] if column.startswith(f"{ASSIGNMENT}:")]
+    assert sorted(parts) == sorted(f"{ASSIGNMENT}:{grade_id}" for grade_id in points)
+    for grade_id, value in points.items():
+        assert float(rows["honest"][f"{ASSIGNMENT}:{grade_id}"]) == value
+        assert float(rows["blank"][f"{ASSIGNMENT}:{grade_id}"]) == 0.0
+    others = [c for c in rows["honest"] if ":" in c and not c.startswith(f"{ASSIGNMENT}:")]
+    assert others and all(rows["honest"][c] == "" for c in others)  # a2, a3: not submitted
     report = tmp_path / "report.html"
     assert main(["report", "--to", str(report), "--course", str(released_course)]) == 0
-    html = report.read_text(encoding="utf-8")
-    assert html.count('<img src="data:image/png;base64,') >= 2
-    assert "Most frequent failures" in html
+    page = Page(report.read_text(encoding="utf-8"))
+    assert page.headings == [
+        "Course report",
+        ASSIGNMENT,
+        "Most frequent failures",
+        "a2_rnn",
+        "a3_lstm",
+    ]
+    mean = sum(scores.values()) / len(scores)
+    total = sum(points.values())
+    assert f"{len(scores)} graded submission(s); mean {mean:.2f} of {total:g}." in page.paragraphs
+    assert page.paragraphs.count("No submission graded yet.") == 2
+    assert [image["alt"] for image in page.images] == [
+        f"Histogram of the scores of {len(scores)} students in {ASSIGNMENT}",
+        f"Pass rate of every tested output in {ASSIGNMENT}",
+    ]
+    failing = {row[1].split(":")[0] for row in page.rows[1:]}
+    assert {grade_id.removeprefix("test_") for grade_id in points} <= failing
+
+
+def _test_points(course_root: Path) -> dict[str, float]:
+    """{grade_id: points} of the autograded test cells of the assignment."""
+    source = nbformat.read(Course(course_root).source_notebook(ASSIGNMENT), 4)
+    return {
+        cell.metadata.nbgrader["grade_id"]: float(cell.metadata.nbgrader["points"])
+        for cell in source.cells
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+    }
 
 
 def test_release_contains_no_solution_and_no_hidden_test(released_course):
     """Does the student release hold stubs, and neither solution code nor hidden tests?"""
     course = open_course(released_course)
-    for assignment in sorted(p.name for p in course.folder("release").iterdir() if p.is_dir()):
-        release = course.folder("release") / assignment
+    for assignment in course.released_assignments():
+        release = course.release_dir(assignment)
         text = "\n".join(p.read_text(encoding="utf-8") for p in release.rglob("*.ipynb"))
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
         assert "NotImplementedError" in text
-        source = nbformat.read(course.folder("source") / assignment / f"{assignment}.ipynb", 4)
+        source = nbformat.read(course.source_notebook(assignment), 4)
         solution_lines, other_text = set(), []
         for cell in source.cells:
             parts = re.split(r"### (?:BEGIN|END) SOLUTION", cell.source)
@@ -227,50 +289,45 @@ def test_release_contains_no_solution_and_no_hidden_test(released_course):
             # non-solution code of the source contains, is a leak.
             if len(line) > 20 and line not in shared:
                 assert line not in text, (assignment, line)
-        assert (course.downloads / f"{assignment}.zip").exists()
+        with zipfile.ZipFile(course.download_zip(assignment)) as archive:
+            assert f"{assignment}/{assignment}.ipynb" in archive.namelist()
 
 
-def test_bad_arguments_exit_with_code_2(released_course):
-    """Does the real entry point reject an unknown assignment with exit code 2 and a reason?"""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder.cli",
-            "grade",
-            "no_such",
-            ".",
-            "--course",
-            str(released_course),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+def test_bad_arguments_exit_with_code_2(released_course, tmp_path):
+    """Does the installed `course` reject an unknown assignment and a missing
+    folder with exit code 2 and a one-line reason, and its help show an example?"""
+    result = command_line.course("grade", "no_such", ".", "--course", str(released_course))
+    assert result.returncode == 2
+    assert _words(result.stderr) == (
+        "course grade: assignment 'no_such' has not been released: run `course release "
+        "no_such` first (released: a1_softmax, a2_rnn, a3_lstm)"
+    )
+    missing = tmp_path / "nowhere"
+    result = command_line.course(
+        "grade", ASSIGNMENT, str(missing), "--course", str(released_course)
     )
     assert result.returncode == 2
-    assert "has not been released" in result.stderr
-    help_text = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "grade", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "example:" in help_text
+    assert _words(result.stderr).endswith(f"submissions folder {missing} does not exist")
+    help_text = command_line.course("grade", "--help")
+    assert help_text.returncode == 0
+    assert "example:\n  course grade a2_rnn ~/Downloads/a2_rnn_submissions" in help_text.stdout
 
 
 def test_a_second_run_skips_what_is_graded_and_regrading_one_student_leaves_the_rest(
-    released_course, graded_class, tmp_path
+    released_course, graded_class, tmp_path, capsys
 ):
     """Does rerunning a batch grade nothing twice, and --student touch only that student?"""
     before = _scores(released_course)
     folder = tmp_path / "again"
     folder.mkdir()
-    source = nbformat.read(released_course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-    release = nbformat.read(released_course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    course = Course(released_course)
+    source = nbformat.read(course.source_notebook(ASSIGNMENT), 4)
+    release = nbformat.read(course.release_notebook(ASSIGNMENT), 4)
     _write(source, folder / f"honest_{ASSIGNMENT}.ipynb")
     _write(source, folder / f"blank_{ASSIGNMENT}.ipynb")  # blank resubmits a finished notebook
     _write(release, folder / f"other_{ASSIGNMENT}.ipynb")
-    stamp = (released_course / "results" / ASSIGNMENT / "honest" / "graded.json").stat().st_mtime
+    honest_ledger = Course(released_course).ledger_file(ASSIGNMENT, "honest")
+    stamp = honest_ledger.stat().st_mtime
     args = ["grade", ASSIGNMENT, str(folder), "--course", str(released_course)]
     assert main([*args, "--student", "blank"]) == 0
     after = _scores(released_course)
@@ -279,7 +336,10 @@ def test_a_second_run_skips_what_is_graded_and_regrading_one_student_leaves_the_
     assert {k: v for k, v in after.items() if k != "blank"} == {
         k: v for k, v in before.items() if k != "blank"
     }
-    assert main(args) == 0  # honest is skipped (same file), other is graded
-    honest_ledger = released_course / "results" / ASSIGNMENT / "honest" / "graded.json"
+    capsys.readouterr()
+    assert main(args) == 0  # honest and blank are skipped (same files), other is graded
+    output = _words(capsys.readouterr().err)
+    assert "2 submission(s) already graded from the same file: skipped" in output
+    assert f"{ASSIGNMENT}: 1 graded, 0 rejected" in output
     assert honest_ledger.stat().st_mtime == stamp
     assert _scores(released_course)["other"] == 0

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from autograder.course_checks.book import BOOK_URL
 from autograder.course_checks.specs import GATE_EQUATIONS, SPECS
 from tests.book.built_site import REPO_ROOT, element_ids
+
+pytestmark = pytest.mark.slow  # reads _build/html, which `make book` builds
 
 
 def _anchor_exists(site_dir: Path, page: str, anchor: str) -> bool:

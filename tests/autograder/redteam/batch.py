@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from autograder.coursedir import CONFIG_NAME
+from autograder.coursedir import CONFIG_NAME, Course
 from tests.autograder.redteam.notebooks import ASSIGNMENT
 
 COURSE_ID = "rnn-gradients"
@@ -166,7 +166,7 @@ def run_batch(course: Path, folder: Path, temporary: Path, timeout: float) -> Ba
 
 def scores(course: Path) -> dict[str, float]:
     """{student: score} of assignment 1 in the course's gradebook."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+    with Gradebook(Course(course).gradebook_url, COURSE_ID) as gradebook:
         return {
             submission.student.id: submission.score
             for submission in gradebook.assignment_submissions(ASSIGNMENT)
@@ -174,25 +174,25 @@ def scores(course: Path) -> dict[str, float]:
 
 
 def max_score(course: Path) -> float:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+    with Gradebook(Course(course).gradebook_url, COURSE_ID) as gradebook:
         return gradebook.find_assignment(ASSIGNMENT).max_score
 
 
 def submission_counts(course: Path) -> dict[str, int]:
     """{student: number of submissions of assignment 1} in the gradebook."""
     counts: dict[str, int] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+    with Gradebook(Course(course).gradebook_url, COURSE_ID) as gradebook:
         for submission in gradebook.assignment_submissions(ASSIGNMENT):
             counts[submission.student.id] = counts.get(submission.student.id, 0) + 1
     return counts
 
 
 def ledger(course: Path, student: str) -> Path:
-    return course / "results" / ASSIGNMENT / student / "graded.json"
+    return Course(course).ledger_file(ASSIGNMENT, student)
 
 
 def autograded_notebook(course: Path, student: str) -> Path:
-    return course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    return Course(course).autograded_notebook(student, ASSIGNMENT)
 
 
 def copy_course(template: Path, target: Path, sandbox_user: int | None = None) -> Path:

@@ -631,7 +631,7 @@ INTEGRITY = (
     Case(
         "oraclecontrol",
         "integrity",
-        "control: the oracle 'attack' reads course_checks.py, which it may",
+        "control: the oracle 'attack' reads course_checks/, which it may",
         _flat("oraclecontrol", _oracle(lambda c: attacks.CONTROL)),
         FULL,
         attack_ran=True,
@@ -781,7 +781,7 @@ INTEGRITY = (
     Case(
         "replaceprobe",
         "integrity",
-        "blank, overwriting the probe's harness file in the scratch folder",
+        "blank, overwriting the probe's package in the scratch folder",
         _flat("replaceprobe", lambda c: after_imports(c.release, attacks.REPLACE_PROBE_FILE)),
         0.0,
     ),

@@ -43,9 +43,13 @@ def test_planted_links_cost_the_honest_work_nothing(grader_file_batch):
 
 def test_planted_pipes_do_not_stop_the_batch(grader_file_batch):
     """Does the batch finish although a submission put named pipes where the
-    grader reads the probe's outputs?"""
+    grader reads the probe's outputs, with both submissions graded and
+    none rejected?"""
     run = grader_file_batch.run
     assert run.finished, f"still running after {run.seconds:.0f} s:\n{run.output[-2000:]}"
+    assert run.exit_code == 0, run.output[-3000:]
+    assert run.summary_counts() == (len(GRADER_FILE_ATTACKS), 0), run.output[-3000:]
+    assert run.rejection_reasons() == {}
 
 
 def test_planted_pipes_cost_the_honest_work_nothing(grader_file_batch):

@@ -14,7 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.coursedir import Course
 from autograder.grading.seed import SEED_FILE_NAME
+from autograder.kernels import KERNEL_NAME
 from tests.autograder.redteam import attacks, snapshot
 from tests.autograder.redteam.batch import (
     autograded_notebook,
@@ -38,8 +40,12 @@ REJECTED = [pytest.param(case, id=case.student) for case in HOSTILE_CASES if cas
 ORACLES = [pytest.param(case, id=case.student) for case in HOSTILE_CASES if case.attack_ran]
 
 
-def _allowed_new_path(path: str, students: set[str]) -> bool:
-    """Grading may add files only in a graded student's own folders."""
+def _allowed_new_path(course: Path, path: str, students: set[str]) -> bool:
+    """Grading may add files only in a graded student's own folders, and
+    `course grade` its kernelspec."""
+    kernelspec = Course(course).kernelspec_dir(KERNEL_NAME) / "kernel.json"
+    if path == str(kernelspec.relative_to(course)):
+        return True
     parts = Path(path).parts
     if parts[0] in ("submitted", "autograded") and len(parts) > 1:
         return parts[1] in students
@@ -121,7 +127,7 @@ def test_nothing_outside_the_graded_students_folders_changed(hostile_batch):
     unexpected = {
         path: change
         for path, change in found.items()
-        if not (change == "added" and _allowed_new_path(path, students))
+        if not (change == "added" and _allowed_new_path(hostile_batch.course, path, students))
     }
     assert unexpected == {}
     sentinel = str(hostile_batch.context.sentinel.relative_to(hostile_batch.course))

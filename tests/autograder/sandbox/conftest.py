@@ -1,5 +1,5 @@
-"""Fixtures of the sandbox tests: a miniature course directory and a check that
-bubblewrap works here.
+"""Fixtures of the sandbox tests: a miniature course directory, and checks that
+bubblewrap and cgroups work here.
 
 Every test starts at least one real kernel of the course's grading environment
 (.venv-kernel) through :class:`autograder.sandbox.SandboxedKernelManager`.
@@ -7,6 +7,7 @@ Every test starts at least one real kernel of the course's grading environment
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox import sandbox_available
+from autograder.sandbox.cgroup_place import CgroupPlace
+from autograder.sandbox.cgroup_setup import cgroup_place_or_reason
+from autograder.sandbox.config import DEFAULT_CGROUP_ROOT
 
 
 @dataclass(frozen=True)
@@ -57,3 +61,20 @@ def bwrap_works() -> None:
     under test. `make system-deps` installs it."""
     available, reason = sandbox_available()
     assert available, reason
+
+
+CGROUPS_OPT_OUT = "COURSE_TESTS_WITHOUT_CGROUPS"
+
+
+@pytest.fixture(scope="session")
+def cgroup_place() -> CgroupPlace:
+    """Where this machine gives kernels their cgroups. Fails when it gives none,
+    unless COURSE_TESTS_WITHOUT_CGROUPS=1 says this machine has none on purpose:
+    then the cgroup tests are skipped, each with the reason, in pytest's summary."""
+    place, reason = cgroup_place_or_reason(DEFAULT_CGROUP_ROOT)
+    if place is not None:
+        return place
+    message = f"NO CGROUPS FOR KERNELS ON THIS MACHINE: {reason}"
+    if os.environ.get(CGROUPS_OPT_OUT) == "1":
+        pytest.skip(message)
+    pytest.fail(f"{message} (set {CGROUPS_OPT_OUT}=1 to skip the cgroup tests here)")

@@ -3,11 +3,12 @@ with nbclient, and reading what their cells printed."""
 
 from __future__ import annotations
 
+import errno
 import json
-import os
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
@@ -49,7 +50,28 @@ def run_notebook(
 ) -> nbformat.NotebookNode:
     """Execute `notebook` in place with nbclient, in `working_dir`, keeping errors in
     the cells' outputs."""
-    client = NotebookClient(
+    notebook_client(notebook, working_dir, config, timeout=timeout).execute()
+    return notebook
+
+
+class KeptManagerClient(NotebookClient):
+    """NotebookClient that keeps its kernel manager after the run (nbclient drops
+    it), so that a test can ask it afterwards (memory_enforcement,
+    killed_for_memory)."""
+
+    manager: SandboxedKernelManager | None = None
+
+    def create_kernel_manager(self):
+        self.manager = super().create_kernel_manager()
+        return self.manager
+
+
+def notebook_client(
+    notebook: nbformat.NotebookNode, working_dir: Path, config: Config, *, timeout: int = 20
+) -> KeptManagerClient:
+    """A client that runs `notebook` in `working_dir` through the sandboxed manager,
+    keeping errors in the cells' outputs."""
+    return KeptManagerClient(
         notebook,
         config=config,
         kernel_manager_class=SandboxedKernelManager,
@@ -58,8 +80,6 @@ def run_notebook(
         allow_errors=True,
         resources={"metadata": {"path": str(working_dir)}},
     )
-    client.execute()
-    return notebook
 
 
 def stdout_of(cell: nbformat.NotebookNode) -> str:
@@ -82,17 +102,40 @@ def error_names(cell: nbformat.NotebookNode) -> list[str]:
     return [output.ename for output in cell.outputs if output.output_type == "error"]
 
 
+SLEEP_MARKER = "30.271828"
+"""The fork bomb's children run ``sleep 30.271828``, an argument no other process
+uses, so that they can be found on the host afterwards."""
+
+FORK_BOMB = f"""
+import json, subprocess
+children, stopped = [], None
+for attempt in range(500):
+    try:
+        children.append(subprocess.Popen(["sleep", "{SLEEP_MARKER}"]))
+    except OSError as error:
+        stopped = [attempt, error.errno]
+        break
+print(json.dumps(stopped))
+"""
+"""A cell starting 500 sleeping processes; prints [attempt, errno] of the first
+refusal, or null."""
+
+
+def assert_fork_bomb_stopped(cell: nbformat.NotebookNode, limit: int) -> None:
+    """The FORK_BOMB cell was refused a process (EAGAIN) before `limit`, and none
+    of its children outlived the kernel."""
+    stopped = json_of(cell)
+    assert stopped is not None, "all 500 processes started"
+    started, error_number = stopped
+    assert 0 < started < limit, stopped
+    assert error_number == errno.EAGAIN, stopped
+    assert processes_running(["sleep", SLEEP_MARKER]) == [], "children outlived the kernel"
+
+
 def processes_running(argv: list[str]) -> list[int]:
     """Host PIDs of the processes whose command line is exactly `argv`."""
-    wanted = "\0".join(argv) + "\0"
     pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            command_line = Path("/proc", entry, "cmdline").read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if command_line == wanted:
-            pids.append(int(entry))
+    for process in psutil.process_iter(["cmdline"]):
+        if process.info["cmdline"] == argv:
+            pids.append(process.pid)
     return pids

@@ -1,8 +1,10 @@
 """When bubblewrap is missing or broken: a loud warning and an unsandboxed run, or
-a refusal; and folders the sandbox refuses to mount."""
+a refusal; folders the sandbox refuses to mount; and when no cgroup can be made:
+rlimits only, after one warning per grader process."""
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -12,6 +14,8 @@ from nbclient import NotebookClient
 
 from autograder.sandbox import SandboxedKernelManager, sandbox_available
 from autograder.sandbox.bwrap import grader_is_root
+from autograder.sandbox.config import CGROUP_V2, MIB, RLIMIT_ONLY
+from tests.autograder.sandbox.fresh_process import run_in_fresh_process
 from tests.autograder.sandbox.notebook_runs import (
     REPOSITORY,
     make_notebook,
@@ -113,3 +117,73 @@ def test_notebook_folder_the_sandbox_user_cannot_enter_is_refused(tmp_path):
         client.execute()
 
     assert Path(closed).stat().st_mode & 0o777 == 0o700
+
+
+LIMITS_CELL = (
+    "import json, resource\n"
+    "print(json.dumps({name: resource.getrlimit(getattr(resource, name))[0]"
+    " for name in ('RLIMIT_AS', 'RLIMIT_NPROC')}))"
+)
+RLIMITS = {"memory_limit": 1536 * MIB, "process_limit": 40}
+RLIMITS_SEEN = {"RLIMIT_AS": 1536 * MIB, "RLIMIT_NPROC": 40}
+
+
+def assert_rlimits_only(results: list[dict]) -> None:
+    """Every notebook ran under the rlimits, with no cgroup."""
+    for result in results:
+        assert result["enforcement"] == RLIMIT_ONLY, result
+        assert result["killed_for_memory"] is False, result
+        assert json.loads(result["stdout"][0]) == RLIMITS_SEEN, result
+
+
+@pytest.mark.usefixtures("bwrap_works")
+def test_without_cgroups_two_kernels_get_rlimits_after_one_warning(course, tmp_path):
+    """With cgroup_root a folder that is no cgroup mount, do two kernels started by
+    one grader process both run under the address-space and process rlimits, after
+    exactly one warning that names the folder?"""
+    not_cgroups = tmp_path / "not-cgroups"
+    not_cgroups.mkdir()
+    spec = {
+        "traits": {"cgroup_root": str(not_cgroups), **RLIMITS},
+        "working_dir": str(course.notebook_dir),
+        "notebooks": [[LIMITS_CELL], [LIMITS_CELL]],
+    }
+
+    results, stderr = run_in_fresh_process(spec)
+
+    assert len(results) == 2
+    assert_rlimits_only(results)
+    assert stderr.count("WARNING: NO MEMORY CGROUP") == 1, stderr
+    assert f"no cgroup file system is mounted at or below {not_cgroups}" in stderr, stderr
+
+
+@pytest.mark.usefixtures("bwrap_works")
+def test_read_only_cgroups_fall_back_to_rlimits_after_one_warning(course, tmp_path, cgroup_place):
+    """In a grader whose cgroup file systems are mounted read-only (as in many
+    containers; here a private mount namespace with this machine's hierarchies
+    mounted again, read-only), do kernels run under the rlimits after one warning
+    that says the file system is read-only?"""
+    if not grader_is_root() or shutil.which("unshare") is None:
+        pytest.skip("NOT TESTED: mounting cgroups read-only needs root and unshare(1)")
+    mounts = tmp_path / "cgroups"
+    if cgroup_place.version == CGROUP_V2:
+        commands = [f"mkdir {mounts}/unified", f"mount -t cgroup2 -o ro none {mounts}/unified"]
+    else:
+        commands = [
+            f"mkdir {mounts}/{name} && mount -t cgroup -o ro,{name} none {mounts}/{name}"
+            for name in ("memory", "pids")
+        ]
+    mounts.mkdir()
+    script = " && ".join([*commands, 'exec "$@"'])
+    prefix = ("unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh")
+    spec = {
+        "traits": {"cgroup_root": str(mounts), **RLIMITS},
+        "working_dir": str(course.notebook_dir),
+        "notebooks": [[LIMITS_CELL], [LIMITS_CELL]],
+    }
+
+    results, stderr = run_in_fresh_process(spec, prefix=prefix)
+
+    assert_rlimits_only(results)
+    assert stderr.count("WARNING: NO MEMORY CGROUP") == 1, stderr
+    assert "Read-only file system" in stderr, stderr

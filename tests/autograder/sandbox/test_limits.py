@@ -13,12 +13,13 @@ from nbgrader.preprocessors import Execute
 
 from autograder.sandbox.config import GIB, MIB
 from tests.autograder.sandbox.notebook_runs import (
+    FORK_BOMB,
     MANAGER,
+    assert_fork_bomb_stopped,
     error_names,
     json_of,
     make_notebook,
     manager_config,
-    processes_running,
     run_notebook,
     stdout_of,
 )
@@ -28,10 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bwrap_works")]
 FORK_BOMB_UID = 64999
 """The fork bomb's sandbox user when grading as root: a user of its own, so that its
 processes do not count against other kernels running as the default user."""
-
-SLEEP_MARKER = "30.271828"
-"""The fork bomb's children run ``sleep 30.271828``, an argument no other process
-uses, so that they can be found on the host afterwards."""
 
 
 def test_memory_bomb_raises_memory_error_and_the_kernel_survives(course):
@@ -52,33 +49,15 @@ def test_memory_bomb_raises_memory_error_and_the_kernel_survives(course):
 
 
 def test_fork_bomb_is_stopped_by_the_process_limit(course):
-    """Does a loop starting 500 sleeping processes fail with EAGAIN long before 500,
-    and does none of them outlive the kernel?"""
-    notebook = make_notebook(
-        f"""
-import json, subprocess
-children, stopped = [], None
-for attempt in range(500):
-    try:
-        children.append(subprocess.Popen(["sleep", "{SLEEP_MARKER}"]))
-    except OSError as error:
-        stopped = [attempt, error.errno]
-        break
-print(json.dumps(stopped))
-"""
-    )
+    """Does a loop starting 500 sleeping processes fail with EAGAIN at RLIMIT_NPROC
+    (32, below the sandbox's pids cap of 64), long before 500, and does none of them
+    outlive the kernel? (test_cgroups.py: the same stopped by a pids cap.)"""
+    notebook = make_notebook(FORK_BOMB)
     config = manager_config(process_limit=32, sandbox_uid=FORK_BOMB_UID)
 
     run_notebook(notebook, course.notebook_dir, config)
 
-    stopped = json_of(notebook.cells[0])
-    assert stopped is not None, "all 500 processes started"
-    started, error_number = stopped
-    assert 0 < started < 32, stopped
-    assert error_number == errno.EAGAIN, stopped
-    assert processes_running(["sleep", SLEEP_MARKER]) == [], (
-        "sandboxed processes outlived the kernel"
-    )
+    assert_fork_bomb_stopped(notebook.cells[0], 32)
 
 
 def test_infinite_loop_hits_nbgraders_cell_timeout(course):
