@@ -9,10 +9,12 @@ INSTALLED := $(VENV)/.installed
 KERNEL_INSTALLED := $(KERNEL_VENV)/.installed
 SYSTEM_INSTALLED := $(VENV)/.system-installed
 
-.PHONY: help venv book test test-fast lint format lock clean system-deps mutation-test
+.PHONY: help venv book site serve test test-fast lint format lock clean system-deps mutation-test
 
 help:
 	@echo "make book   build the course book into _build/html"
+	@echo "make site   the book and the student downloads, as deployed, into _build/site"
+	@echo "make serve  serve _build/site on 127.0.0.1 under its sub-path, as Pages would"
 	@echo "make test   lint, then run the whole test suite (builds the book)"
 	@echo "make test-fast  lint, then the tests not marked slow (no kernel, batch, book or browser)"
 	@echo "make lint   ruff check and format check"
@@ -48,7 +50,16 @@ book: venv
 	$(BIN)/course release
 	bash scripts/build-book.sh
 
-test: venv system-deps lint book
+# What the deploy workflows publish (.github/workflows/pages.yml,
+# .gitlab-ci.yml): the book with the student downloads, checked complete and
+# free of anything of the instructor's (scripts/check_site.py).
+site: book
+	bash scripts/build-site.sh
+
+serve:
+	$(BIN)/python scripts/serve_site.py
+
+test: venv system-deps lint site
 	$(BIN)/python -m pytest
 
 # The edit loop: no grading kernel, nbgrader batch, book build or browser

@@ -12,7 +12,8 @@
 # reference that points nowhere. --all re-reads every page on every build, so
 # a warning in an unchanged page is reported again instead of being
 # forgotten after the first run; executed outputs still come from the
-# jupyter cache, so this costs seconds, not a re-execution.
+# jupyter cache, so this costs seconds, not a re-execution. A build with
+# nothing new to read is skipped altogether (see below).
 # A cell that raises fails the build through execute.raise_on_error in
 # _config.yml.
 set -euo pipefail
@@ -37,7 +38,18 @@ if [ -n "${PUBLIC_REPOSITORY_URL:-}" ]; then
         "$source_dir/_config.yml" "$PUBLIC_REPOSITORY_URL" "$public_config")
     config_args=(--config "$public_config")
 fi
+# A build whose inputs are those of the last successful one is skipped
+# (scripts/book_inputs.py says what counts); FORCE_BUILD=1 builds anyway.
+stamp="$source_dir/_build/.book-inputs"
+inputs="$("$repo_root/.venv/bin/python" "$repo_root/scripts/book_inputs.py" "$source_dir")"
+if [ -z "${FORCE_BUILD:-}" ] && [ -f "$source_dir/_build/html/index.html" ] &&
+    [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+    echo "build-book: nothing changed since the last successful build of $source_dir/_build/html"
+    exit 0
+fi
+rm -f "$stamp"
 start=$SECONDS
 "$jupyter_book" build "$source_dir" --builder html --all \
     --warningiserror --nitpick --keep-going ${config_args[@]+"${config_args[@]}"}
+echo "$inputs" >"$stamp"
 echo "build-book: built $source_dir/_build/html in $((SECONDS - start)) s"

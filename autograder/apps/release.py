@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 
 from autograder.apps.common import UsageError, console, course_from
 from autograder.authoring.course_source import build_course_source
+from autograder.authoring.download_files import write_download_zip
 from autograder.authoring.source_notebook import SourceError
 from autograder.coursedir import nbgrader_api
 from autograder.deadlines.due import DeadlineError, write_due_dates
@@ -48,11 +48,9 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"[red]release {assignment}: nbgrader failed[/red]\n{result['log']}")
             failed += 1
             continue
-        archive = course.download_zip(assignment)
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        # make_archive adds the ".zip" itself; the archive holds the folder <assignment>/.
-        shutil.make_archive(
-            str(archive.with_suffix("")), "zip", course.folder("release"), assignment
+        # The archive holds the folder <assignment>/, README and requirements.txt included.
+        archive = write_download_zip(
+            course.release_dir(assignment), course.download_zip(assignment)
         )
         console.print(f"released {assignment}: {course.release_dir(assignment)} ({archive})")
         try:

@@ -14,6 +14,11 @@ marked with short options instead of nbgrader's JSON metadata:
 ``__EXPECTED__("<function>")`` in a code cell becomes the reference outputs
 of <function> on its public inputs, printed as a dict of arrays, so that the
 visible forward checks compare against values the student can read.
+
+Links to the book are written ``{book}/book/<chapter>.html#equation-<label>``;
+``{book}`` becomes the book's configured address (html.baseurl in
+_config.yml, see autograder.authoring.book_address), so that publishing the
+book elsewhere moves every link of every notebook.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import jupytext
 import nbformat
 import numpy as np
 
+from autograder.authoring import book_address
 from autograder.cases.references import REFERENCES
 from autograder.course_checks.inputs import public_case, public_inputs
 from autograder.course_checks.specs import SPECS
@@ -105,12 +111,29 @@ def _nbgrader_metadata(cell, path: Path, index: int) -> dict | None:
     return None
 
 
-def build_source_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read one MyST markdown assignment and return nbgrader's source notebook."""
+def _fill_book_links(text: str, address: str, where: str) -> str:
+    """`text` with its ``{book}`` links pointing at `address`; a link that
+    spells the address out is an error, since it would not move with it."""
+    if f"{address}/" in text:
+        raise SourceError(
+            f"{where}: links the book as {address}/...; write "
+            f"{book_address.PLACEHOLDER}/... so that the link follows html.baseurl"
+        )
+    return book_address.fill_book_links(text, address)
+
+
+def build_source_notebook(path: Path, book_url: str | None = None) -> nbformat.NotebookNode:
+    """Read one MyST markdown assignment and return nbgrader's source
+    notebook, its book links under `book_url` (default: the configured one)."""
+    address = book_url or book_address.book_url()
     notebook = jupytext.read(path)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     notebook.metadata.pop("jupytext", None)
     for index, cell in enumerate(notebook.cells):
+        # Ids from the position, not random ones: an unchanged text source
+        # gives the same notebook, so the same download and the same site.
+        cell.id = f"cell-{index}"
+        cell.source = _fill_book_links(cell.source, address, f"{path.name}, cell {index}")
         if cell.cell_type == "code":
             cell.source = EXPECTED_PATTERN.sub(lambda m: expected_literal(m.group(1)), cell.source)
         metadata = _nbgrader_metadata(cell, path, index)

@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup
+
+from autograder.authoring.book_toc import toc_documents  # noqa: F401  (the tests' import)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = REPO_ROOT / "_build" / "html"
+DEPLOYED_SITE_DIR = REPO_ROOT / "_build" / "site"
+"""What `make site` assembles and the deploy workflows publish."""
 SCREENSHOT_DIR = REPO_ROOT / "_build" / "screenshots"
 TOC_PATH = REPO_ROOT / "_toc.yml"
 
@@ -41,27 +44,6 @@ _GRADED_DEFINITION = re.compile(r"\bdef\s+(" + "|".join(GRADED_FUNCTIONS) + r")\
 RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\\[A-Za-z]+")
 """TeX that MathJax should have replaced: \\( \\) \\[ \\] delimiters, $$ and
 commands such as \\frac, wherever they survive as visible text."""
-
-
-def toc_documents(toc_path: Path = TOC_PATH) -> list[str]:
-    """Document names in the order of the table of contents, e.g. "book/intro".
-
-    Reads a jb-book _toc.yml: the root, then every file of every part,
-    chapter and nested section.
-    """
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    documents = [toc["root"]]
-
-    def collect(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                documents.append(entry["file"])
-            collect(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        collect(part.get("chapters", []))
-    collect(toc.get("chapters", []))
-    return documents
 
 
 def page_path(document: str, site_dir: Path = SITE_DIR) -> Path:

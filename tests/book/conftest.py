@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, sync_playwright
 
-from tests.book.built_site import SCREENSHOT_DIR, SITE_DIR, TOC_PATH, page_path, toc_documents
+from tests.book.built_site import (
+    DEPLOYED_SITE_DIR,
+    SCREENSHOT_DIR,
+    SITE_DIR,
+    TOC_PATH,
+    page_path,
+    toc_documents,
+)
 from tests.book.local_server import serve_directory
 from tests.book.page_visit import PageVisit, visit_page
+from tests.book.site_server import serve_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,6 +44,23 @@ def site_dir() -> Path:
             pytrace=False,
         )
     return SITE_DIR
+
+
+@pytest.fixture(scope="session")
+def deployed_site() -> Path:
+    """_build/site, which `make site` must have assembled before the tests run."""
+    if not (DEPLOYED_SITE_DIR / "index.html").is_file():
+        pytest.fail(f"{DEPLOYED_SITE_DIR} holds no site: run `make site` first.", pytrace=False)
+    return DEPLOYED_SITE_DIR
+
+
+@pytest.fixture(scope="session")
+def deployed_url(deployed_site: Path) -> Iterator[str]:
+    """_build/site served as GitHub or GitLab Pages would, under the path of
+    the book's address (html.baseurl), by scripts/serve_site.py in a
+    subprocess on a free port; e.g. "http://127.0.0.1:41234/rnn-gradients-course/"."""
+    with serve_site(deployed_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

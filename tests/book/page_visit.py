@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import BrowserContext, Request, Route
+from playwright.sync_api import BrowserContext, Page, Request, Route
 
 from tests.book.built_site import element_ids
 
@@ -147,6 +147,33 @@ def broken_internal_links(visit: PageVisit, site_dir: Path) -> list[str]:
     return broken
 
 
+QUIET_S = 0.5
+"""How long no request may be in flight before a page counts as loaded."""
+SETTLE_TIMEOUT_S = 30.0
+
+
+def _settle(page: Page, in_flight: set, visit: PageVisit) -> None:
+    """Wait until no request of the page has been in flight for QUIET_S.
+
+    Playwright's "networkidle" relies on Chromium's one-off lifecycle event,
+    which on a loaded machine sometimes never comes although every request
+    has finished; counting the requests ourselves waits for exactly what
+    matters and names any request that never ends."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    quiet_since = None
+    while time.monotonic() < deadline:
+        if in_flight:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_S:
+            return
+        page.wait_for_timeout(50)
+    visit.failed_requests += [
+        f"{request.url}: still loading after {SETTLE_TIMEOUT_S:g} s" for request in in_flight
+    ]
+
+
 def visit_page(context: BrowserContext, url: str, screenshot: Path) -> PageVisit:
     """Load `url` in a new tab, wait for MathJax, measure it and screenshot it."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
@@ -172,6 +199,10 @@ def visit_page(context: BrowserContext, url: str, screenshot: Path) -> PageVisit
         if message.type == "error":
             visit.console_errors.append(f"{message.text} ({message.location.get('url')})")
 
+    in_flight: set[Request] = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     page.route("**/*", block_external)
     page.on("requestfailed", record_failure)
     page.on("response", record_http_error)
@@ -180,7 +211,7 @@ def visit_page(context: BrowserContext, url: str, screenshot: Path) -> PageVisit
     try:
         page.goto(url, wait_until="load")
         visit.mathjax_ran = page.evaluate(_WAIT_FOR_MATHJAX, MATHJAX_TIMEOUT_MS)
-        page.wait_for_load_state("networkidle")
+        _settle(page, in_flight, visit)
         visit.images = page.evaluate(_IMAGES, 10_000)
         math = page.evaluate(_MATH)
         visit.mjx_containers = math["containers"]

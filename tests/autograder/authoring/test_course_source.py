@@ -8,6 +8,7 @@ import os
 import nbformat
 import pytest
 
+from autograder.authoring.book_address import SHIPPED_MODULE
 from autograder.authoring.course_source import CHECKS_NAME, CHECKS_PACKAGE, build_course_source
 from autograder.authoring.source_notebook import SourceError
 from autograder.coursedir import Course
@@ -42,13 +43,26 @@ def _tree(folder) -> list[str]:
 
 def test_the_source_folder_holds_the_notebook_the_files_and_the_checks(course):
     """Does source/<id>/ get the built notebook, every shipped file (not
-    hidden files, not bytecode) and the students' checks package?"""
-    target = build_course_source(course, ASSIGNMENT)
+    hidden files, not bytecode), the students' checks package with the
+    book's address, and the download's README and requirements?"""
+    target = build_course_source(course, ASSIGNMENT, "https://example.org/book")
     assert target == course.source_dir(ASSIGNMENT)
     package = sorted(f"{CHECKS_NAME}/{path.name}" for path in CHECKS_PACKAGE.glob("*.py"))
     assert _tree(target) == sorted(
-        [f"{ASSIGNMENT}.ipynb", "data/corpus.txt", "helper.py", *package]
+        [
+            f"{ASSIGNMENT}.ipynb",
+            "data/corpus.txt",
+            "helper.py",
+            "README.md",
+            "requirements.txt",
+            *package,
+            f"{CHECKS_NAME}/{SHIPPED_MODULE}",
+        ]
     )
+    shipped = (target / CHECKS_NAME / SHIPPED_MODULE).read_text(encoding="utf-8")
+    assert "BOOK_URL = 'https://example.org/book'" in shipped
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Demo\n") and f"jupyter lab {ASSIGNMENT}.ipynb" in readme
     notebook = nbformat.read(course.source_notebook(ASSIGNMENT), as_version=4)
     assert notebook.cells[1].metadata.nbgrader["solution"] is True
     assert (target / "data" / "corpus.txt").read_text(encoding="utf-8") == "to be or not"
