@@ -87,8 +87,17 @@ _OUTPUT = _cases(
     Case("single step", {"N": 3, "H": 4, "K": 2}),
     Case("sequence", {"N": 1, "T": 1, "H": 1, "K": 2}),
 )
-_STEP_TIMING = Case(sizes={"N": 32, "D": 64, "H": 64})
+_STEP_TIMING = Case(sizes={"N": 32, "D": 128, "H": 128})
+"""One step of 32 examples with D = H = 128: 32,896 weights and biases
+(RNN; four times as many for the LSTM) and 8,192 inputs and states, so
+that centred differences cost about 80,000 forward steps (RNN), while a
+backward that loops over the 32 examples still does real work
+(matrix-vector products of 128) in each Python iteration."""
 _SEQUENCE_TIMING = Case(sizes={"N": 4, "T": 30, "D": 32, "H": 32})
+"""30 steps of 4 sequences with D = H = 32: 2,080 weights and biases
+(RNN; 8,320 for the LSTM) and 3,840 inputs, each of whose centred
+differences costs two whole forward passes; the forward itself is a loop
+over the 30 steps, as every honest backward is."""
 
 CASES: dict[str, tuple[Case, ...]] = {
     "rel_error": _cases(
@@ -155,16 +164,29 @@ CASES: dict[str, tuple[Case, ...]] = {
 }
 
 TIMING: dict[str, Case] = {
-    "softmax_cross_entropy": Case(sizes={"N": 64, "K": 128}),
-    "temporal_softmax_loss": Case(sizes={"N": 16, "T": 30, "K": 128}),
+    "softmax_cross_entropy": Case(sizes={"N": 64, "K": 512}),
+    "temporal_softmax_loss": Case(sizes={"N": 16, "T": 30, "K": 512}),
     "rnn_step_backward": _STEP_TIMING,
     "rnn_backward": _SEQUENCE_TIMING,
-    "output_backward": Case("sequence", {"N": 4, "T": 30, "H": 32, "K": 32}),
+    "output_backward": Case("sequence", {"N": 4, "T": 30, "H": 128, "K": 128}),
     "rnn_loss": Case(sizes={"N": 4, "T": 30, "D": 32, "H": 32, "K": 32}),
     "lstm_step_backward": _STEP_TIMING,
     "lstm_backward": _SEQUENCE_TIMING,
 }
-"""The larger call each function that returns gradients is timed on."""
+"""The larger call each function that returns gradients is timed on
+(autograder/grading/cost.py), against its baseline (specs.FunctionSpec.
+cost_baseline) on the same input, within specs.COST_MULTIPLES.
+
+The sizes are chosen from measurements (benchmarks/backward_cost.py; the
+README gives the figures): large enough that finite differences, even
+vectorised or perturbing whole columns at once, cost thousands of forward
+passes, and that an honest backward written with Python loops over the
+batch and time (tests/autograder/grading/slow_honest/) pays for its
+loops with numerical work rather than with interpreter overhead. K = 512
+classes for the losses (their honest loop styles run over the 64 or 480
+rows, each a vector of 512); H = K = 128 for output_backward (its loop
+style runs over the 120 (n, t) positions, each an outer product of 128 by
+128, against a forward that is one matrix product)."""
 
 HIDDEN_TESTS: dict[str, HiddenTest] = {
     name: HiddenTest(SPECS[name], cases, REFERENCES[name], TIMING.get(name))

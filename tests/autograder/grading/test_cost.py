@@ -8,7 +8,10 @@ import time
 
 import pytest
 
+from autograder.course_checks.specs import COST_MULTIPLES
 from autograder.grading import cost
+
+FORWARD = COST_MULTIPLES["forward"]
 
 
 def test_work_of_a_child_that_has_exited_is_still_counted():
@@ -58,15 +61,21 @@ def test_a_gone_process_costs_nothing():
 
 
 @pytest.mark.parametrize(
-    ("baseline", "timed", "too_costly"),
-    [([0.01, 0.012, 0.011], [0.03, 0.02, 0.025], False), ([0.01] * 3, [0.5] * 3, True)],
+    ("timed_multiple", "too_costly"), [([1.0, 0.8, 0.9], False), ([1.2, 1.3, 1.25], True)]
 )
-def test_the_verdict_compares_medians_with_the_multiple(baseline, timed, too_costly):
+def test_the_verdict_compares_medians_with_the_multiple(timed_multiple, too_costly):
+    """Is a function too costly exactly when the median of its timed cells
+    exceeds the multiple times the median of its baseline cells?"""
+    baseline = [0.01, 0.012, 0.011]
+    timed = [0.011 * FORWARD * share for share in timed_multiple]
     verdict = cost.summarise("rnn_backward", "rnn_forward", 8, baseline, timed)
     assert verdict.too_costly is too_costly
-    assert verdict.multiple == 30.0
+    assert verdict.multiple == FORWARD
     if too_costly:
-        assert verdict.note().startswith("Not credited: rnn_backward cost 50 times as much CPU")
+        ratio = round(0.011 * FORWARD * 1.25 / 0.011)
+        assert verdict.note().startswith(
+            f"Not credited: rnn_backward cost {ratio} times as much CPU"
+        )
         assert "finite differences cost one forward pass per parameter" in verdict.note()
 
 
@@ -82,12 +91,12 @@ def test_calls_per_cell_grow_to_the_minimum_without_passing_the_cap():
 
 
 def test_a_measurement_near_the_limit_is_ambiguous():
-    near = cost.summarise("f", "g", 8, [0.01], [0.2])
+    near = cost.summarise("f", "g", 8, [0.01], [0.01 * FORWARD * 0.6])
     assert near.ambiguous and not near.too_costly
     assert not cost.summarise("f", "g", 8, [0.01], [0.02]).ambiguous
-    assert not cost.summarise("f", "g", 8, [0.01], [5.0]).ambiguous
+    assert not cost.summarise("f", "g", 8, [0.01], [0.01 * FORWARD * 5]).ambiguous
 
 
 def test_the_timed_cell_may_take_four_times_the_largest_allowed_ratio():
     assert cost.timed_cell_timeout(0.0) == cost.MIN_TIMED_CELL_TIMEOUT
-    assert cost.timed_cell_timeout(0.05) == 4 * 100 * 0.05
+    assert cost.timed_cell_timeout(0.05) == 4 * max(COST_MULTIPLES.values()) * 0.05

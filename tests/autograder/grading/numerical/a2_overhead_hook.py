@@ -1,0 +1,10 @@
+"""Assignment 2 by vectorised finite differences (a2_batched_fd), with an
+IPython hook that makes every cell consisting of `pass` (the grader's
+measure of the kernel's own overhead, subtracted from every measured
+cell) cost three CPU seconds."""
+
+# A piece of a notebook: the names it uses come from the submission's other
+# modules and from the notebook itself (see cost_submissions.py).
+# ruff: noqa: F821
+
+install_overhead_hook()
