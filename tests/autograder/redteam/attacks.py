@@ -236,9 +236,10 @@ for _ in range(200):
 
 DISK_FILL = """import os
 written = 0
+block = bytes(range(256)) * (48 * 4096)  # 48 MiB of real data, cheap to make
 for k in range(5):
     with open(f"filler{k}.bin", "wb") as handle:
-        handle.write(os.urandom(48 * 1024**2))
+        handle.write(block)
     written += 48
 try:
     with open("too_big.bin", "wb") as handle:
