@@ -16,7 +16,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from tests.autograder.network import free_port
 
 DEBIAN_BINARIES = Path("/usr/lib/postgresql")
 """Debian puts the server's programs in <this>/<major>/bin, off PATH."""
@@ -54,13 +55,6 @@ def find_bindir() -> Path:
             f"no initdb on PATH nor in {DEBIAN_BINARIES}/*/bin: {INSTALL_HINT}"
         )
     return versions[-1]
-
-
-def free_port() -> int:
-    """A TCP port on localhost that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -31,6 +31,7 @@ from nbformat.v4 import new_code_cell
 from autograder.coursedir import CONFIG_NAME, Course
 from autograder.grading.seed import load_or_create_seed
 from tests.autograder.dask_cluster import dask_cluster
+from tests.autograder.redteam.attacks import FORK_AND_ALLOCATE
 from tests.autograder.redteam.batch import scores, submission_counts
 from tests.autograder.redteam.notebooks import ASSIGNMENT, FULL_MARKS
 
@@ -41,24 +42,8 @@ SLOW_SECONDS = 25
 """How long the slow student's first cell sleeps: the window in which its worker is killed."""
 
 MEMORY_CAP = 384 * 1024**2
-
-FORK_AND_ALLOCATE = """
-import os, time
-children = []
-for _ in range(6):
-    pid = os.fork()
-    if pid == 0:
-        block = bytearray(96 * 1024**2)
-        for offset in range(0, len(block), 4096):
-            block[offset] = 1  # resident, not just reserved
-        time.sleep(60)
-        os._exit(0)
-    children.append(pid)
-for pid in children:
-    os.waitpid(pid, 0)
-print("all children finished")
-"""
-"""Six processes of 96 MiB each: together well over the test course's 384 MiB cap."""
+"""The test course's memory cap: FORK_AND_ALLOCATE's six 96 MiB children are
+well over it."""
 
 HANG = "import time\ntime.sleep(10**6)\n"
 

@@ -499,3 +499,23 @@ LIST_RETURN_CROSS_ENTROPY = '''def softmax_cross_entropy(logits, y):
     dlogits[np.arange(n), y] -= 1.0
     return [loss, dlogits / n]
 '''
+
+
+FORK_AND_ALLOCATE = """
+import os, time
+children = []
+for _ in range(6):
+    pid = os.fork()
+    if pid == 0:
+        block = bytearray(96 * 1024**2)
+        for offset in range(0, len(block), 4096):
+            block[offset] = 1  # resident, not just reserved
+        time.sleep(60)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+print("all children finished")
+"""
+"""Six children that each make 96 MiB resident, then sleep: past a memory cap
+below 576 MiB, the kernel's cgroup kills them."""

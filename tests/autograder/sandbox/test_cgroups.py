@@ -13,6 +13,7 @@ import pytest
 from nbclient.exceptions import DeadKernelError
 
 from autograder.sandbox.config import CGROUP_V2, DEFAULT_LIMITS, MIB
+from tests.autograder.redteam.attacks import FORK_AND_ALLOCATE
 from tests.autograder.sandbox.notebook_runs import (
     FORK_BOMB,
     assert_fork_bomb_stopped,
@@ -29,29 +30,13 @@ CAP = 256 * MIB
 PIDS_CAP_UID = 64997
 """The pids-cap test's sandbox user when grading as root: a user of its own, whose
 RLIMIT_NPROC no other kernel's processes count against."""
-
-FORK_AND_ALLOCATE = """
-import os, time
-children = []
-for _ in range(6):
-    pid = os.fork()
-    if pid == 0:
-        block = bytearray(96 * 1024**2)
-        for offset in range(0, len(block), 4096):
-            block[offset] = 1  # resident, not just reserved
-        time.sleep(60)
-        os._exit(0)
-    children.append(pid)
-for pid in children:
-    os.waitpid(pid, 0)
-print("all children finished")
-"""
-"""Six processes of 96 MiB each, well under the 2 GiB address-space limit of each,
-together more than twice the 256 MiB cap."""
+# FORK_AND_ALLOCATE: six processes of 96 MiB each, well under the 2 GiB
+# address-space limit of each, together more than twice the 256 MiB cap.
 
 NEIGHBOUR = """
 import time
 import numpy as np
+from tests.autograder.redteam.attacks import FORK_AND_ALLOCATE
 rng = np.random.default_rng(0)
 started, rounds = time.monotonic(), 0
 while time.monotonic() - started < 5:

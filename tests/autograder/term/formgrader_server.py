@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -15,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from tests.autograder.command_line import SCRIPTS
+from tests.autograder.network import free_port
 
 START_TIMEOUT_S = 180
 """JupyterLab takes a while on two busy cores."""
@@ -27,12 +27,6 @@ class Formgrader:
     """What `course formgrader` printed to open: .../formgrader?token=..."""
     origin: str
     token: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
