@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.autograder.network import free_port
+from tests.autograder.servers import free_port
 
 DASK = Path(sys.executable).parent / "dask"
 START_TIMEOUT_S = 120.0

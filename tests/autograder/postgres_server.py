@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.autograder.network import free_port
+from tests.autograder.servers import free_port
 
 DEBIAN_BINARIES = Path("/usr/lib/postgresql")
 """Debian puts the server's programs in <this>/<major>/bin, off PATH."""

@@ -6,15 +6,14 @@ that line, and stops the server by its pid when done.
 
 from __future__ import annotations
 
-import os
 import select
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.autograder.servers import stop
 from tests.book.built_site import REPO_ROOT
 
 SERVE_SCRIPT = REPO_ROOT / "scripts" / "serve_site.py"
@@ -36,11 +35,4 @@ def serve_site(site: Path, prefix: str | None = None) -> Iterator[str]:
             raise RuntimeError(f"{SERVE_SCRIPT.name} did not start: {url!r}")
         yield url
     finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
-        server.stdout.close()
-        server.stderr.close()
+        stop(server, grace_s=10)

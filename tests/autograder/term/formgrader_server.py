@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 import urllib.request
@@ -14,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from tests.autograder.command_line import SCRIPTS
-from tests.autograder.network import free_port
+from tests.autograder.servers import free_port, stop
 
 START_TIMEOUT_S = 180
 """JupyterLab takes a while on two busy cores."""
@@ -83,11 +82,4 @@ def _wait_until_up(server: Formgrader, process: subprocess.Popen, log: Path) -> 
 
 def _stop(process: subprocess.Popen) -> None:
     """By process id: `course formgrader` became the server itself."""
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-    process.stdout.close()
+    stop(process, grace_s=30)
