@@ -121,7 +121,10 @@ class DaskExecutor:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    # Dask's HTTP server (health, metrics) on a free loopback
+                    # port: never the default 8787, which another cluster may
+                    # hold (and then Dask warns on the instructor's console).
+                    dashboard_address="127.0.0.1:0",
                     memory_limit=0,
                     local_directory=str(scratch),
                     silence_logs=logging.ERROR,

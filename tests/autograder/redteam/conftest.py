@@ -84,8 +84,11 @@ TREES_OF_THE_REPOSITORY = ("solutions", "autograder")
 
 HOSTILE_TIMEOUT = 900.0
 CLEAN_TIMEOUT = 300.0
-GRADER_FILES_TIMEOUT = 45.0
-"""Two honest notebooks take about 5 s; a probe that times out adds 10 s."""
+GRADER_FILES_TIMEOUT = 300.0
+"""Two honest notebooks take about 5 s to grade and a probe that times out
+adds 10 s, but the batch first starts its local cluster of worker processes
+while the two other batches start theirs: about a minute on two busy cores.
+A grader blocked on a planted pipe would never finish."""
 
 CLEAN_SANDBOX_USER = 65532
 GRADER_FILES_SANDBOX_USER = 65533
