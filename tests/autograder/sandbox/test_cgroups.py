@@ -36,7 +36,6 @@ RLIMIT_NPROC no other kernel's processes count against."""
 NEIGHBOUR = """
 import time
 import numpy as np
-from tests.autograder.redteam.attacks import FORK_AND_ALLOCATE
 rng = np.random.default_rng(0)
 started, rounds = time.monotonic(), 0
 while time.monotonic() - started < 5:
