@@ -14,10 +14,13 @@ default) the batch is graded twice: on the machine as it is, then while
 two busy loops run (one per core). Prints, per timed function, each
 student's recorded ratio and whether its gradients were credited:
 
-    ratio     the grader's median timed / baseline CPU seconds
+    ratio     the grader's median timed / baseline CPU seconds, then after
+              a slash the CPU time of the whole measurement against what the
+              solutions cost for the same calls; "wrong" when a timed call
+              failed or returned wrong values
     >=ratio   the timed cell was cut off (four times the largest multiple of
               its baseline, by the wall clock): the real ratio is higher
-    -         no verdict (the measurement failed or was defeated)
+    -         no ratio (a call failed, or the baseline was too cheap to compare)
 
 then, per function: the largest honest ratio (scalar-loop styles apart)
 and how far below the multiple it is (multiple / largest honest), and the
@@ -45,7 +48,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.cli import main
-from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE, SPECS
+from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE, REFERENCE, SPECS
 from autograder.coursedir import CONFIG_NAME, DEFAULT_COURSE_DIR
 from autograder.grading.cost import timed_cell_timeout
 from tests.autograder.grading.cost_batch import (
@@ -109,14 +112,22 @@ def _figures(test: dict | None, probe_timeout: float) -> tuple:
     cost = test["cost"]
     if cost is None:
         return None, credited, False, None
-    limit = min(probe_timeout, timed_cell_timeout(cost["baseline_seconds"]))
+    limit = min(probe_timeout, timed_cell_timeout(cost["baseline_seconds"] or 0.0))
     cut_off = cost["timed_seconds"] >= 0.99 * limit
     return cost["ratio"], credited, cut_off, cost
 
 
 def _cell(figures) -> str:
-    ratio, credited, cut_off, _ = figures
+    """"ratio/whole" (the per-cell ratio and the whole measurement against the
+    solutions), "wrong" when a timed call failed or returned wrong values,
+    and " x" when the gradients were not credited."""
+    ratio, credited, cut_off, cost = figures
     text = "-" if ratio is None else f"{'>=' if cut_off else ''}{ratio:.1f}"
+    if cost is not None:
+        window = cost.get("window_ratio")
+        text += "/-" if window is None else f"/{window:.0f}"
+        if cost.get("failure"):
+            text += " wrong"
     return f"{text}{'' if credited else ' x'}"
 
 
@@ -172,8 +183,11 @@ def report(assignment: str, results: dict[str, dict]) -> dict:
     honest = {s.student for s in honest_submissions(assignment)}
     summaries: dict[str, dict] = {load: {} for load in loads}
     for function in TIMED[assignment]:
-        print(f"\n{assignment} {function} (multiple {_multiple(function):g})")
-        print(f"  {'student':<18}" + "".join(f"{load:>16}" for load in loads))
+        print(
+            f"\n{assignment} {function} (multiple {_multiple(function):g}, whole "
+            f"{COST_MULTIPLES[REFERENCE]:g})"
+        )
+        print(f"  {'student':<18}" + "".join(f"{load:>22}" for load in loads))
         for student in students:
             kind = "honest" if student in honest else "defeats" if student in DEFEATS else ""
             kind = kind or "numerical"
@@ -181,7 +195,7 @@ def report(assignment: str, results: dict[str, dict]) -> dict:
                 _cell(results[load][student].get(function, (None, False, False, None)))
                 for load in loads
             ]
-            print(f"  {student:<18}" + "".join(f"{c:>16}" for c in cells) + f"  {kind}")
+            print(f"  {student:<18}" + "".join(f"{c:>22}" for c in cells) + f"  {kind}")
         for load in loads:
             found = summary(assignment, results[load], function)
             summaries[load][function] = found

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder.cases.references import REFERENCES
+from autograder.cases.timing import TimingInput, draw_timing
 from autograder.course_checks.inputs import Case, make_inputs
-from autograder.course_checks.probe import TIMING_CASE
 from autograder.course_checks.specs import SPECS, FunctionSpec
 
 
@@ -43,8 +43,6 @@ class HiddenTest:
         return [f"case{k}" for k in range(len(self.cases))]
 
     def case(self, name: str) -> Case:
-        if name == TIMING_CASE and self.timing is not None:
-            return self.timing
         return self.cases[int(name.removeprefix("case"))]
 
     def draw(self, seed: int) -> dict[str, dict[str, np.ndarray]]:
@@ -56,9 +54,14 @@ class HiddenTest:
             name: make_inputs(self.spec, rng, case)
             for name, case in zip(self.case_names(), self.cases, strict=True)
         }
-        if self.timing is not None:
-            drawn[TIMING_CASE] = make_inputs(self.spec, rng, self.timing)
         return drawn
+
+    def draw_timing(self, seed: int) -> TimingInput:
+        """The timing input for one seed (autograder/cases/timing.py); only
+        for a timed function."""
+        if self.timing is None:
+            raise ValueError(f"{self.spec.name} is not timed")
+        return draw_timing(self.spec, self.timing, seed)
 
 
 def _cases(*cases: Case) -> tuple[Case, ...]:

@@ -73,6 +73,12 @@ def call_function(
         result = func(*upstream, values[-1])
     else:
         result = func(*positional, **keywords)
+    return returned_outputs(spec, result)
+
+
+def returned_outputs(spec: FunctionSpec, result) -> tuple:
+    """The outputs in `result` (what the function under test returned), as
+    a tuple in the order of ``spec.outputs``; raises ReturnShapeError."""
     names = [output.name for output in spec.outputs]
     if spec.returns_cache:
         values = as_sequence(result, len(names) + 1, spec.name, [*names, "cache"])

@@ -9,8 +9,8 @@ to it can only change what is written, and what is written is checked.
 
 For functions that return gradients the grader then measures, from outside
 the kernel, the CPU time of the backward pass against its forward pass,
-cell by cell: :func:`prepare_timing` loads the larger timing input, and
-:func:`run_baseline` and :func:`run_timed` each make one call.
+cell by cell: :class:`Timing` loads the larger timing input, and its
+run_baseline and run_timed each make one call.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .calls import arguments, as_sequence, call_function
+from .calls import ReturnShapeError, arguments, as_sequence, call_function, returned_outputs
 from .specs import ELEMENTWISE, SPECS, FunctionSpec
-
-TIMING_CASE = "timing"
-"""Name of the larger input the cost of a backward pass is measured on."""
 
 
 def read_cases(inputs_path: str) -> tuple[FunctionSpec, dict[str, dict[str, np.ndarray]]]:
@@ -55,8 +52,6 @@ def run_probe(namespace: Mapping[str, object], inputs_path: str, outputs_path: s
     errors: dict[str, str] = {}
     missing = missing_functions(spec, namespace)
     for case, inputs in cases.items():
-        if case == TIMING_CASE:
-            continue
         if missing:
             errors[case] = (
                 f"not defined when this test cell runs: {', '.join(missing)} (cells run from "
@@ -79,24 +74,67 @@ def run_probe(namespace: Mapping[str, object], inputs_path: str, outputs_path: s
 
 class Timing:
     """The timed calls of one function, made one per cell so that the grader
-    can read the kernel's CPU time between them."""
+    can read the kernel's CPU time between them.
 
-    def __init__(self, namespace: Mapping[str, object], inputs_path: str):
-        self.spec, cases = read_cases(inputs_path)
-        self.inputs = cases[TIMING_CASE]
+    The timing file (written by the grader when the measurement starts, see
+    autograder/cases/timing.py) holds a base input ("base/<argument>"), a
+    few shifts of its float arguments ("shift<j>/<argument>"), one weight
+    per call ("weights") and, per output, a mask of the entries to record
+    ("lines/<output>"). Call i runs on base + weights[i] * shift[i % SHIFTS]:
+    no two calls see the same input, so nothing computed for one call
+    serves another. Every timed call's masked entries are recorded, and
+    :meth:`write_records` writes them for the grader to check: a timed call
+    must return the right values, not merely return.
+    """
+
+    def __init__(self, namespace: Mapping[str, object], timing_path: str):
+        with np.load(timing_path, allow_pickle=False) as data:
+            self.spec = SPECS[str(data["spec"])]
+            self.weights = data["weights"]
+            base: dict[str, np.ndarray] = {}
+            shifts: dict[int, dict[str, np.ndarray]] = {}
+            self.lines: dict[str, np.ndarray] = {}
+            for key in data.files:
+                group, _, name = key.partition("/")
+                if group == "base":
+                    base[name] = data[key]
+                elif group.startswith("shift"):
+                    shifts.setdefault(int(group.removeprefix("shift")), {})[name] = data[key]
+                elif group == "lines":
+                    self.lines[name] = data[key]
+        self.base = base
+        self.shifts = [shifts[j] for j in sorted(shifts)]
         self.namespace = namespace
         self.caches: list = []
+        self.records: list[tuple[int, list[np.ndarray]]] = []
+        self.baseline_calls = 0
+        self.timed_calls = 0
         function, names = self.spec.cost_baseline
         self.baseline = function
         self.baseline_args = names
-        if function != ELEMENTWISE and not callable(namespace.get(function)):
+        if self.spec.kind != "backward" and not callable(namespace.get(function)):
+            # A loss whose forward the notebook lacks is timed against elementwise
+            # passes (a backward cannot be: it needs its forward's cache).
             self.baseline = ELEMENTWISE
 
+    def inputs(self, call: int, names=None) -> dict[str, np.ndarray]:
+        """The input of call number `call` ({argument: array}; only `names`
+        if given)."""
+        weight = self.weights[call % len(self.weights)]
+        shift = self.shifts[call % len(self.shifts)]
+        return {
+            name: self.base[name] + weight * shift[name] if name in shift else self.base[name]
+            for name in (self.base if names is None else names)
+        }
+
     def run_baseline(self) -> None:
-        """One call of the baseline: the forward pass (keeping its cache for
-        a backward), or one elementwise pass over the timed arguments. The
-        inputs are not copied: only the time counts, not the values."""
-        args = [self.inputs[name] for name in self.baseline_args]
+        """One call of the baseline on the next input: the forward pass
+        (keeping its cache for a backward), or one elementwise pass over the
+        timed arguments. The inputs are not copied: only the time counts."""
+        call = self.baseline_calls
+        self.baseline_calls += 1
+        inputs = self.inputs(call, self.baseline_args)
+        args = [inputs[name] for name in self.baseline_args]
         if self.baseline == ELEMENTWISE:
             for array in args:
                 np.tanh(array)
@@ -104,14 +142,44 @@ class Timing:
         result = self.namespace[self.baseline](*args)
         if self.spec.kind == "backward":
             values = as_sequence(result, len(self.spec.upstream) + 1, self.baseline, [])
-            self.caches.append(values[-1])
+            self.caches.append((call, values[-1]))
 
     def run_timed(self) -> None:
-        """One call of the timed function (a backward uses the cache of one
-        baseline call, each cache once: a backward may consume its cache)."""
+        """One call of the timed function, whose masked entries are recorded.
+        A backward uses the cache of one baseline call and that call's input
+        (each cache once: a backward may consume its cache)."""
         if self.spec.kind == "backward":
-            upstream = [self.inputs[arg.name] for arg in self.spec.upstream]
-            self.namespace[self.spec.name](*upstream, self.caches.pop(0))
-            return
-        positional, keywords = arguments(self.spec, self.inputs)
-        self.namespace[self.spec.name](*positional, **keywords)
+            call, cache = self.caches.pop(0)
+            inputs = self.inputs(call, [arg.name for arg in self.spec.upstream])
+            upstream = [inputs[arg.name] for arg in self.spec.upstream]
+            result = self.namespace[self.spec.name](*upstream, cache)
+        else:
+            call = self.timed_calls
+            positional, keywords = arguments(self.spec, self.inputs(call))
+            result = self.namespace[self.spec.name](*positional, **keywords)
+        self.timed_calls += 1
+        outputs = returned_outputs(self.spec, result)
+        recorded = []
+        for output, value in zip(self.spec.outputs, outputs, strict=True):
+            if output.name not in self.lines:
+                continue
+            mask = self.lines[output.name]
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape != mask.shape:
+                raise ReturnShapeError(
+                    f"{self.spec.name} returned {output.name} of shape {value.shape} on the "
+                    f"timing input; expected {mask.shape}"
+                )
+            recorded.append(value[mask])
+        self.records.append((call, recorded))
+
+    def write_records(self, path: str) -> None:
+        """Write the recorded entries of the timed calls since the last write
+        (.npz: "calls", the input number of each, and per recorded output an
+        array with one row per call) and forget them."""
+        names = [o.name for o in self.spec.outputs if o.name in self.lines]
+        arrays = {"calls": np.array([call for call, _ in self.records], dtype=np.int64)}
+        for k, name in enumerate(names):
+            arrays[name] = np.array([values[k] for _, values in self.records])
+        self.records = []
+        np.savez(path, **arrays)

@@ -13,18 +13,40 @@ kernel's sandbox from /proc (nanosecond run times from schedstat where the
 kernel keeps them, else clock ticks). Nothing the notebook does to its own
 clocks changes these figures, and work pushed into a thread or a child
 process is counted where it runs.
+
+Whatever the notebook does inside the kernel can shift CPU time between
+the cells it is measured in, so the per-cell ratio alone can be gamed (by
+differentiating inside the forward pass, or by making the baseline or the
+subtracted overhead costlier). Three rules close that:
+
+- the whole measurement, from the moment the timing input first exists in
+  the kernel to the moment the last results are read, is also compared
+  with what the solutions' forward and backward passes cost for the same
+  calls, timed here in the grader where the notebook cannot reach
+  (:func:`reference_cost`): everything the notebook does meanwhile counts;
+- every timed call must return the right values on its own input
+  (autograder/cases/timing.py), checked here against the solutions;
+- a baseline or timed call that fails earns the gradients nothing: a
+  gradient is credited only when it is shown to be back-propagated.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import psutil
 
-from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE
+from autograder.cases.analytic import ANALYTIC_FUNCTIONS
+from autograder.cases.timing import TimingInput
+from autograder.course_checks.calls import arguments
+from autograder.course_checks.compare import relative_error
+from autograder.course_checks.specs import ABSOLUTE_FLOOR, COST_MULTIPLES, ELEMENTWISE, REFERENCE
 
 MIN_BASELINE_SECONDS = 0.05
 """The baseline cell repeats its call until its calls cost at least this
@@ -35,7 +57,7 @@ below half of it even at MAX_REPEATS is not measured at all: no verdict
 rather than a wrong one."""
 
 FIRST_REPEATS = 4
-"""Calls in the first baseline cell."""
+"""Fewest calls in the first baseline cell."""
 
 MAX_REPEATS = 1024
 """Most calls per cell (each keeps a cache alive until its backward runs)."""
@@ -44,6 +66,14 @@ RUNS = 3
 """At most this many pairs of (baseline, timed) cells, whose medians are
 compared; a first pair far from the limit either way is enough."""
 
+
+MAX_OVERHEAD_SECONDS = 0.01
+"""Most CPU seconds of the kernel's own work per cell that are subtracted
+from a measurement (a few milliseconds, measured on empty cells): a
+notebook that makes empty cells costly gains nothing beyond this."""
+
+CHECKED_CALLS = 8
+"""Recorded timed calls per timed cell whose values the grader checks."""
 
 MIN_TIMED_CELL_TIMEOUT = 5.0
 """Wall-clock seconds a timed cell may always take, whatever its baseline."""
@@ -55,6 +85,17 @@ def timed_cell_timeout(baseline_seconds: float) -> float:
     MIN_TIMED_CELL_TIMEOUT. A cell still running then is far over the limit."""
     largest = max(COST_MULTIPLES.values())
     return max(MIN_TIMED_CELL_TIMEOUT, 4 * largest * max(baseline_seconds, 0.0))
+
+
+def first_repeats(reference_seconds: float) -> int:
+    """Calls in the first baseline cell: as many as the solutions' baseline,
+    taking `reference_seconds` each, needs to reach MIN_BASELINE_SECONDS
+    (an honest forward costs about as much, so one cell is usually enough),
+    between FIRST_REPEATS and MAX_REPEATS."""
+    if reference_seconds <= 0:
+        return FIRST_REPEATS
+    wanted = math.ceil(MIN_BASELINE_SECONDS / reference_seconds)
+    return max(FIRST_REPEATS, min(MAX_REPEATS, wanted))
 
 
 def more_repeats(repeats: int, spent: float) -> int:
@@ -112,45 +153,87 @@ class CostVerdict:
     """The measured cost of one function against its baseline.
 
     baseline: "forward" name or ELEMENTWISE; repeats: calls per cell;
-    baseline_seconds, timed_seconds: median CPU seconds per cell;
-    ratio: timed / baseline; multiple: the largest ratio allowed.
+    baseline_seconds, timed_seconds: median CPU seconds per cell (baseline
+        None: too cheap to compare with, the ratio is not judged);
+    multiple: the largest ratio allowed.
+    window_seconds: CPU seconds of the whole measurement in the kernel;
+    reference_seconds: what the solutions' baseline and timed calls cost for
+        the same number of calls (0: not measured, not judged).
+    failure: why the timed calls cannot be credited at all (a call failed
+        or returned wrong values), or "".
     """
 
     function: str
     baseline: str
     repeats: int
-    baseline_seconds: float
+    baseline_seconds: float | None
     timed_seconds: float
     multiple: float
+    window_seconds: float = 0.0
+    reference_seconds: float = 0.0
+    failure: str = ""
 
     @property
-    def ratio(self) -> float:
+    def ratio(self) -> float | None:
+        if self.baseline_seconds is None:
+            return None
         return self.timed_seconds / max(self.baseline_seconds, 1e-9)
 
     @property
+    def window_ratio(self) -> float | None:
+        if self.reference_seconds <= 0:
+            return None
+        return self.window_seconds / self.reference_seconds
+
+    @property
     def too_costly(self) -> bool:
-        return self.ratio > self.multiple
+        ratio, window = self.ratio, self.window_ratio
+        return bool(
+            self.failure
+            or (ratio is not None and ratio > self.multiple)
+            or (window is not None and window > COST_MULTIPLES[REFERENCE])
+        )
 
     @property
     def ambiguous(self) -> bool:
         """Close enough to the limit that another pair of cells could change
         the verdict (within a factor of 3 of it)."""
-        return self.multiple / 3 < self.ratio < 3 * self.multiple
+        ratio = self.ratio
+        return ratio is not None and self.multiple / 3 < ratio < 3 * self.multiple
 
     def note(self) -> str:
         """The sentence the feedback shows when the gradients earn nothing."""
-        against = (
-            f"your {self.baseline}"
-            if self.baseline != ELEMENTWISE
-            else "one elementwise pass over its input"
+        judged = (
+            "The gradients below are judged by their values, but earn no points until they "
+            "are computed by back-propagation."
         )
+        if self.failure:
+            return (
+                f"Not credited: on a larger hidden input, the one its cost is measured on, "
+                f"{self.failure}. A gradient is credited only when every timed call returns "
+                f"it, computed on that call's own input. {judged}"
+            )
+        why = (
+            "Back-propagation costs a small multiple of the forward pass; finite "
+            "differences cost one forward pass per parameter."
+        )
+        ratio = self.ratio
+        if ratio is not None and ratio > self.multiple:
+            against = (
+                f"your {self.baseline}"
+                if self.baseline != ELEMENTWISE
+                else "one elementwise pass over its input"
+            )
+            return (
+                f"Not credited: {self.function} cost {ratio:.0f} times as much CPU time as "
+                f"{against} on a larger hidden input (at most {self.multiple:g} times is "
+                f"allowed). {why} {judged}"
+            )
         return (
-            f"Not credited: {self.function} cost {self.ratio:.0f} times as much CPU time as "
-            f"{against} on a larger hidden input (at most {self.multiple:g} times is "
-            "allowed). Back-propagation costs a small multiple of the forward pass; finite "
-            "differences cost one forward pass per parameter. The gradients below are "
-            "judged by their values, but earn no points until they are computed by "
-            "back-propagation."
+            f"Not credited: timing {self.function} and its baseline on a larger hidden input "
+            f"cost {self.window_ratio:.0f} times the CPU time that back-propagation takes "
+            f"for the same calls (at most {COST_MULTIPLES[REFERENCE]:g} times is allowed). "
+            f"{why} {judged}"
         )
 
     def record(self) -> dict:
@@ -161,6 +244,10 @@ class CostVerdict:
             "timed_seconds": self.timed_seconds,
             "ratio": self.ratio,
             "multiple": self.multiple,
+            "window_seconds": self.window_seconds,
+            "reference_seconds": self.reference_seconds,
+            "window_ratio": self.window_ratio,
+            "failure": self.failure,
         }
 
 
@@ -168,16 +255,122 @@ def summarise(
     function: str,
     baseline: str,
     repeats: int,
-    baseline_runs: list[float],
+    baseline_runs: list[float] | None,
     timed_runs: list[float],
 ) -> CostVerdict:
-    """The verdict from the CPU seconds of each pair of cells."""
+    """The verdict from the CPU seconds of each pair of cells (baseline_runs
+    None: the baseline was too cheap to compare with)."""
     multiple = COST_MULTIPLES[ELEMENTWISE if baseline == ELEMENTWISE else "forward"]
     return CostVerdict(
         function,
         baseline,
         repeats,
-        statistics.median(baseline_runs),
+        None if baseline_runs is None else statistics.median(baseline_runs),
         statistics.median(timed_runs),
         multiple,
     )
+
+
+_REFERENCE_COSTS: dict[str, tuple[float, float]] = {}
+
+
+def reference_cost(timing: TimingInput) -> tuple[float, float]:
+    """CPU seconds per call of the solutions' baseline and of their timed
+    function on the timing input, measured in this process (where no
+    notebook runs) once per function: the timing input's sizes are fixed,
+    and back-propagation's cost does not depend on the values."""
+    name = timing.spec.name
+    if name not in _REFERENCE_COSTS:
+        _REFERENCE_COSTS[name] = _measure_reference(timing)
+    return _REFERENCE_COSTS[name]
+
+
+def _cheapest_per_call(calls: Callable[[int], float], rounds: int = 5) -> float:
+    """Smallest CPU seconds per call over `rounds` rounds of calls(n), which
+    returns the CPU seconds of n calls; n grows until a round costs 20 ms."""
+    n = 1
+    while (spent := calls(n)) < 0.02 and n < 4096:
+        n *= 4
+    per_call = [spent / n]
+    per_call += [calls(n) / n for _ in range(rounds - 1)]
+    return min(per_call)
+
+
+def _measure_reference(timing: TimingInput) -> tuple[float, float]:
+    spec = timing.spec
+    inputs = timing.inputs(0)
+    function, names = spec.cost_baseline
+    args = [inputs[name] for name in names]
+
+    def baseline():
+        if function == ELEMENTWISE:
+            for array in args:
+                np.tanh(array)
+            return None
+        return ANALYTIC_FUNCTIONS[function](*args)
+
+    def baseline_calls(n: int) -> float:
+        start = time.process_time()
+        for _ in range(n):
+            baseline()
+        return time.process_time() - start
+
+    def timed_calls(n: int) -> float:
+        if spec.kind == "backward":
+            upstream = [inputs[arg.name] for arg in spec.upstream]
+            caches = [baseline()[-1] for _ in range(n)]  # a backward may consume its cache
+            start = time.process_time()
+            for cache in caches:
+                ANALYTIC_FUNCTIONS[spec.name](*upstream, cache)
+            return time.process_time() - start
+        positional, keywords = arguments(spec, inputs)
+        start = time.process_time()
+        for _ in range(n):
+            ANALYTIC_FUNCTIONS[spec.name](*positional, **keywords)
+        return time.process_time() - start
+
+    return _cheapest_per_call(baseline_calls), _cheapest_per_call(timed_calls)
+
+
+def wrong_records(
+    timing: TimingInput,
+    records: list[dict[str, np.ndarray]],
+    rng: np.random.Generator,
+    right: set[str] | None = None,
+) -> str:
+    """ "" if the recorded entries of CHECKED_CALLS calls of each timed cell
+    (picked by `rng`) are the solutions' values for those calls' inputs, or
+    a sentence saying which are not.
+
+    right: the gradients to check, those that were right on the hidden
+    cases (default: all); a gradient wrong there already earns nothing,
+    and the others keep their points.
+
+    records: one dict per timed cell, as the probe's Timing.write_records
+    wrote it: "calls" (the input number of each call) and, per recorded
+    output, an array with one row of entries per call.
+    """
+    spec = timing.spec
+    for cell in records:
+        calls = cell.get("calls")
+        if calls is None or calls.ndim != 1 or len(calls) == 0:
+            return "its timed calls recorded no values"
+        rows = rng.choice(len(calls), size=min(CHECKED_CALLS, len(calls)), replace=False)
+        for row in sorted(int(r) for r in rows):
+            call = int(calls[row])
+            for name, expected in timing.expected(call).items():
+                if right is not None and name not in right:
+                    continue
+                recorded = cell.get(name)
+                if recorded is None or recorded.shape != (len(calls), *expected.shape):
+                    return f"{spec.name} recorded no {name} for one of its timed calls"
+                value = np.asarray(recorded[row], dtype=np.float64)
+                tolerance = next(o.tolerance for o in spec.outputs if o.name == name)
+                error = relative_error(value, expected)
+                close = float(np.max(np.abs(value - expected), initial=0.0)) <= ABSOLUTE_FLOOR
+                if not error <= tolerance and not close:
+                    return (
+                        f"{spec.name} returned a wrong {name} on one of its timed calls "
+                        f"(relative error {error:.1e}; it was right on the checked inputs)"
+                    )
+    return ""

@@ -26,6 +26,7 @@ output of a grade cell, say) can change a score.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import secrets
@@ -38,7 +39,8 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
-from autograder.course_checks.specs import GRADIENT
+from autograder.cases.timing import verification_rng
+from autograder.course_checks.specs import ELEMENTWISE, GRADIENT
 from autograder.coursedir import Course
 from autograder.grading import cost, records, verdict
 from autograder.grading.prestart import find_pool
@@ -56,12 +58,30 @@ TIMING_NAME = "__course_timing"
 """Name of the kernel global that holds a function's timed calls between cells."""
 
 
-def probe_code(package_dir: Path, inputs_path: Path, outputs_path: Path, timed: bool) -> str:
-    """The code sent to the student's kernel for one grade cell. It loads a
-    fresh copy of the checks package from the grader's read-only folder
-    (the notebook's own course_checks/ may have been edited), runs the probe
-    on the notebook's globals and, for a timed function, loads its timing
-    input; then it forgets the package."""
+def probe_code(package_dir: Path, inputs_path: Path, outputs_path: Path) -> str:
+    """The code sent to the student's kernel for one grade cell: run the
+    probe on the notebook's globals (see :func:`with_fresh_package`)."""
+    return with_fresh_package(
+        package_dir,
+        f"probe.run_probe(globals(), {json.dumps(str(inputs_path))}, "
+        f"{json.dumps(str(outputs_path))})",
+    )
+
+
+def timing_load_code(package_dir: Path, timing_path: Path) -> str:
+    """The first cell of a cost measurement: load the timing input into a
+    probe Timing kept in the kernel's globals until the measurement ends."""
+    return with_fresh_package(
+        package_dir,
+        f"globals()[{TIMING_NAME!r}] = probe.Timing(globals(), {json.dumps(str(timing_path))})",
+    )
+
+
+def with_fresh_package(package_dir: Path, statement: str) -> str:
+    """Kernel code that loads a fresh copy of the checks package from the
+    grader's read-only folder (the notebook's own course_checks/ may have
+    been edited), runs `statement` with its probe module as `probe`, then
+    forgets the package."""
     init = json.dumps(str(package_dir / "__init__.py"))
     lines = [
         "def __course_probe():",
@@ -73,15 +93,7 @@ def probe_code(package_dir: Path, inputs_path: Path, outputs_path: Path, timed: 
         "    try:",
         "        spec.loader.exec_module(package)",
         f"        probe = importlib.import_module({PROBE_PACKAGE + '.probe'!r})",
-        f"        probe.run_probe(globals(), {json.dumps(str(inputs_path))}, "
-        f"{json.dumps(str(outputs_path))})",
-    ]
-    if timed:
-        lines.append(
-            f"        globals()[{TIMING_NAME!r}] = probe.Timing(globals(), "
-            f"{json.dumps(str(inputs_path))})"
-        )
-    lines += [
+        f"        {statement}",
         "    finally:",
         "        for name in [n for n in sys.modules if n.split('.')[0] == spec.name]:",
         "            del sys.modules[name]",
@@ -91,9 +103,13 @@ def probe_code(package_dir: Path, inputs_path: Path, outputs_path: Path, timed: 
     return "\n".join(lines) + "\n"
 
 
-def timing_code(method: str, repeats: int) -> str:
-    """One cell of the cost measurement: `repeats` calls of run_baseline or run_timed."""
-    return f"for _ in range({repeats}):\n    {TIMING_NAME}.{method}()\n"
+def timing_code(method: str, repeats: int, records_path: Path | None = None) -> str:
+    """One cell of the cost measurement: `repeats` calls of run_baseline or
+    run_timed, then (for timed calls) the write of their recorded values."""
+    code = f"for _ in range({repeats}):\n    {TIMING_NAME}.{method}()\n"
+    if records_path is not None:
+        code += f"{TIMING_NAME}.write_records({json.dumps(str(records_path))})\n"
+    return code
 
 
 class TrustedExecute(Execute):
@@ -167,6 +183,7 @@ class TrustedExecute(Execute):
         self._digest = submission_digest(Path(self.course_directory), resources or {})
         self._seed = self._hidden_input_seed(info.get("student") or "")
         self._kernel_lost = ""
+        self._cell_overhead: float | None = None
         self._output_bytes = {}
         self._manager = None
         self._graded_outputs: dict[int, list] = {}
@@ -302,7 +319,7 @@ class TrustedExecute(Execute):
         if self._kernel_lost:
             notes.append(f"Not run: {self._kernel_lost}.")
         else:
-            source = probe_code(self._package, inputs_path, outputs_path, timed)
+            source = probe_code(self._package, inputs_path, outputs_path)
             outcome = self._run_in_kernel(cell, index, source, self.probe_timeout)
             if outcome:
                 notes.append(f"Not finished: {outcome}.")
@@ -312,7 +329,8 @@ class TrustedExecute(Execute):
             path.unlink(missing_ok=True)
         cost_record = None
         if timed and not self._kernel_lost and _some_gradient_passed(result):
-            measured = self._measure_cost(cell, index, test)
+            right = {v.output.name for v in result.outputs if v.passed and v.output.is_gradient}
+            measured = self._measure_cost(cell, index, test, right)
             if measured is not None:
                 cost_record = measured.record()
                 if measured.too_costly:
@@ -376,56 +394,147 @@ class TrustedExecute(Execute):
                 cell_map.pop(index, None)
         if any(out.get("ename") == "CellTimeoutError" for out in probe.outputs):
             return f"the test ran out of time ({timeout:g} s)"
+        for out in probe.outputs:
+            if out.get("output_type") == "error":
+                return f"it raised {str(out.get('ename'))[:100]}: {str(out.get('evalue'))[:300]}"
         return ""
 
-    def _measure_cost(self, cell, index: int, test: HiddenTest) -> cost.CostVerdict | None:
+    def _measure_cost(
+        self, cell, index: int, test: HiddenTest, right: set[str]
+    ) -> cost.CostVerdict | None:
         """CPU time of the function against its baseline, measured between
-        cells from outside the kernel (None if the kernel cannot be found)."""
+        cells from outside the kernel, with the values of its timed calls
+        for the gradients in `right` (those right on the hidden cases).
+        None if the kernel cannot be found."""
         pid = getattr(getattr(self._manager, "provisioner", None), "pid", None)
         if not pid:
             return None
-        baseline = test.spec.cost_baseline[0]
+        spec = test.spec
+        baseline = spec.cost_baseline[0]
+        timing = test.draw_timing(self._seed)
+        timing_path = self._grader_dir / f"cell{index}-timing.npz"
+        verdict.write_for_kernel(timing.arrays(), timing_path)
+        calls = {"baseline": 0, "timed": 0}
+        records: list[dict] = []
+        problems: list[str] = []
 
         def cell_seconds(code: str, timeout: float | None = None) -> float | None:
-            start = cost.sandbox_cpu_seconds(pid)
-            if self._run_in_kernel(cell, index, code, timeout or self.probe_timeout):
+            before = cost.sandbox_cpu_seconds(pid)
+            problem = self._run_in_kernel(cell, index, code, timeout or self.probe_timeout)
+            if problem:
+                problems.append(problem)
                 return None  # raised, ran out of time or killed the kernel
-            return cost.sandbox_cpu_seconds(pid) - start
+            return cost.sandbox_cpu_seconds(pid) - before
 
-        # What the kernel spends on any cell, subtracted from every measurement.
-        empty = [cell_seconds("pass\n") for _ in range(cost.RUNS)]
-        if None in empty:
-            return None
-        overhead = sorted(empty)[len(empty) // 2]
-        # Repeat the baseline call until its cell costs enough CPU to measure.
-        repeats = cost.FIRST_REPEATS
-        while True:
+        def failed(what: str) -> cost.CostVerdict:
+            return cost.CostVerdict(
+                spec.name, baseline, 0, None, 0.0, 0.0,
+                failure=f"{what} failed: {problems[-1] if problems else 'no result'}",
+            )  # fmt: skip
+
+        per_baseline, per_timed = cost.reference_cost(timing)
+        # Everything the kernel does from here until the last records are read counts.
+        start = cost.sandbox_cpu_seconds(pid)
+        loaded = self._run_in_kernel(
+            cell, index, timing_load_code(self._package, timing_path), self.probe_timeout
+        )
+        timing_path.unlink(missing_ok=True)
+        if loaded:
+            problems.append(loaded)
+            return failed("loading it")
+        try:
+            measured = self._timed_cells(
+                spec.name, baseline, cell_seconds, calls, records, problems, per_baseline
+            )
+        finally:
+            window = cost.sandbox_cpu_seconds(pid) - start
+            if not self._kernel_lost:  # free the caches and records
+                self._run_in_kernel(cell, index, f"{TIMING_NAME} = None\n", self.probe_timeout)
+        if measured is None:
+            if calls["baseline"] == 0:
+                return failed("measuring the kernel's own overhead")
+            if calls["timed"] == 0:
+                elementwise = baseline == ELEMENTWISE
+                return failed("the elementwise pass" if elementwise else f"your {baseline}")
+            return failed(spec.name)
+        failure = cost.wrong_records(
+            timing, records, verification_rng(self._seed, spec), right
+        ) if records else ""  # fmt: skip
+        return dataclasses.replace(
+            measured,
+            window_seconds=window,
+            reference_seconds=calls["baseline"] * per_baseline + calls["timed"] * per_timed,
+            failure=failure,
+        )
+
+    def _timed_cells(
+        self, function, baseline, cell_seconds, calls, records, problems, first_guess
+    ):
+        """Run the baseline and timed cells; None if one of them failed.
+        `calls` counts the calls made, `records` gets the timed cells'
+        recorded values, `problems` what went wrong in a cell; first_guess
+        is the CPU seconds of one call of the solutions' baseline."""
+        # What the kernel spends on any cell, subtracted from every measurement
+        # (bounded: a notebook that makes empty cells costly gains nothing),
+        # measured at the notebook's first timed function.
+        if self._cell_overhead is None:
+            empty = [cell_seconds("pass\n") for _ in range(cost.RUNS)]
+            if None in empty:
+                return None
+            self._cell_overhead = min(sorted(empty)[len(empty) // 2], cost.MAX_OVERHEAD_SECONDS)
+        overhead = self._cell_overhead
+
+        def baseline_cell(repeats: int) -> float | None:
             spent = cell_seconds(timing_code("run_baseline", repeats))
+            calls["baseline"] += repeats
+            return None if spent is None else spent - overhead
+
+        # Repeat the baseline call until its cell costs enough CPU to measure,
+        # starting from what the solutions' baseline needs to.
+        repeats = cost.first_repeats(first_guess)
+        while True:
+            spent = baseline_cell(repeats)
             if spent is None:
                 return None
-            spent -= overhead
             if spent >= cost.MIN_BASELINE_SECONDS or repeats >= cost.MAX_REPEATS:
                 break
             repeats = cost.more_repeats(repeats, spent)
-        if spent < cost.MIN_BASELINE_SECONDS / 2:
-            return None  # too cheap to measure against the kernel's own noise: no verdict
+        # Too cheap to measure against the kernel's own noise: the ratio is not
+        # judged, the whole measurement and the values still are.
+        comparable = spent >= cost.MIN_BASELINE_SECONDS / 2
         baseline_runs, timed_runs = [spent], []
         for run in range(cost.RUNS):
             if run:
-                spent = cell_seconds(timing_code("run_baseline", repeats))
+                spent = baseline_cell(repeats)
                 if spent is None:
                     return None
-                baseline_runs.append(spent - overhead)
+                baseline_runs.append(spent)
             # A timed cell may take what an honest backward costs many times over,
             # but not what finite differences cost: that would waste minutes.
             limit = min(self.probe_timeout, cost.timed_cell_timeout(baseline_runs[-1]))
-            timed = cell_seconds(timing_code("run_timed", repeats), limit)
+            records_path = self._kernel_dir / f"timed-{secrets.token_hex(8)}.npz"
+            timed = cell_seconds(timing_code("run_timed", repeats, records_path), limit)
+            calls["timed"] += repeats
+            if timed is None and not _out_of_time(problems[-1]):
+                return None  # it raised, or the kernel stopped
+            if timed is not None:
+                arrays, problem = verdict.read_arrays(records_path)
+                records.append(arrays if not problem else {})
+            records_path.unlink(missing_ok=True)
             # A timed cell that did not finish cost at least its whole time limit.
             timed_runs.append(limit if timed is None else timed - overhead)
-            measured = cost.summarise(test.spec.name, baseline, repeats, baseline_runs, timed_runs)
+            measured = cost.summarise(
+                function, baseline, repeats, baseline_runs if comparable else None, timed_runs
+            )
             if timed is None or not measured.ambiguous:
                 return measured  # no need to measure a clear case again
         return measured
+
+
+def _out_of_time(problem: str) -> bool:
+    """Whether a cell stopped at its time limit (nbclient either interrupts
+    the kernel or, when it does not answer, raises CellTimeoutError)."""
+    return "ran out of time" in problem or "CellTimeoutError" in problem
 
 
 def _some_gradient_passed(result: verdict.HiddenVerdict) -> bool:

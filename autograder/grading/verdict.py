@@ -88,6 +88,12 @@ def write_inputs(test: HiddenTest, cases: Cases, path: Path) -> None:
     for case, inputs in cases.items():
         for name, value in inputs.items():
             arrays[f"{case}/{name}"] = value
+    write_for_kernel(arrays, path)
+
+
+def write_for_kernel(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Write arrays the kernel may read (.npz), world-readable, to a new
+    file: an existing file or link at `path` is an error, never followed."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with os.fdopen(descriptor, "wb") as handle:
         np.savez(handle, **arrays)
@@ -125,11 +131,18 @@ def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str
                 errors = {str(k): str(v)[:2000] for k, v in loaded.items()}
         except (ValueError, UnicodeDecodeError):
             errors = {}
+    arrays, problem = read_arrays(path)
+    return arrays, errors, problem
+
+
+def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], str]:
+    """The arrays of an .npz file the kernel wrote, and "" or why it could
+    not be read (object arrays are left out: none is a right answer)."""
     raw = _read_regular_file(path, MAX_PROBE_FILE_BYTES)
     if raw == "missing":
-        return {}, errors, "the test did not finish (no results were written)"
+        return {}, "the test did not finish (no results were written)"
     if isinstance(raw, str):
-        return {}, errors, f"the results file is {raw}"
+        return {}, f"the results file is {raw}"
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:
@@ -139,8 +152,8 @@ def read_outputs(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str], str
                 except ValueError:
                     continue  # an object array: it cannot be a right answer
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        return {}, errors, f"the results could not be read ({type(error).__name__})"
-    return arrays, errors, ""
+        return {}, f"the results could not be read ({type(error).__name__})"
+    return arrays, ""
 
 
 def judge(

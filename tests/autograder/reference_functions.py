@@ -8,39 +8,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from autograder.cases import HIDDEN_TESTS
+from autograder.cases.analytic import ANALYTIC_FUNCTIONS
 from autograder.course_checks.probe import run_probe
 from autograder.grading import verdict
-from solutions import gradcheck, lstm, rnn, softmax
 
-REFERENCE_FUNCTIONS: dict[str, Callable] = {
-    **{
-        name: getattr(rnn, name)
-        for name in (
-            "rnn_step_forward",
-            "rnn_step_backward",
-            "rnn_forward",
-            "rnn_backward",
-            "output_forward",
-            "output_backward",
-            "rnn_loss",
-        )
-    },
-    **{
-        name: getattr(lstm, name)
-        for name in ("lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward")
-    },
-    **{
-        name: getattr(softmax, name)
-        for name in (
-            "softmax",
-            "softmax_jacobian",
-            "softmax_cross_entropy",
-            "temporal_softmax_loss",
-        )
-    },
-    "rel_error": gradcheck.rel_error,
-    "numerical_gradient": gradcheck.numerical_gradient,
-}
+REFERENCE_FUNCTIONS: dict[str, Callable] = ANALYTIC_FUNCTIONS
 
 
 def grade_in_process(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from autograder.cases import HIDDEN_TESTS
-from autograder.course_checks.probe import TIMING_CASE, Timing, run_probe
-from autograder.grading.verdict import write_inputs
+from autograder.course_checks.calls import ReturnShapeError
+from autograder.course_checks.probe import Timing, run_probe
+from autograder.grading.verdict import write_for_kernel, write_inputs
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 
 
@@ -52,33 +54,86 @@ def test_a_missing_function_is_reported_for_every_case(tmp_path):
     assert errors["case0"].startswith("not defined when this test cell runs: rnn_backward")
 
 
-def test_timed_calls_give_each_backward_its_own_cache(tmp_path):
-    """Does every timed backward call get a cache of its own, so that a
-    backward that consumes its cache still works when called again?"""
-    _, inputs = _inputs_file(tmp_path, "lstm_backward")
-    seen = []
+def _timing_file(tmp_path, name, seed=3):
+    timing = HIDDEN_TESTS[name].draw_timing(seed)
+    path = tmp_path / f"{name}-timing.npz"
+    write_for_kernel(timing.arrays(), path)
+    return timing, path
+
+
+def test_timed_calls_give_each_backward_its_own_cache_and_input(tmp_path):
+    """Does every timed backward call get a cache of its own (a backward that
+    consumes its cache still works when called again), made from an input
+    of its own (nothing computed for one call serves another)?"""
+    timing, path = _timing_file(tmp_path, "lstm_backward")
+    seen, inputs = [], []
 
     def lstm_backward(dh, cache):
         seen.append(id(cache))
+        inputs.append(dh.copy())
         assert cache.steps, "this cache was used before"
         result = REFERENCE_FUNCTIONS["lstm_backward"](dh, cache)
         object.__setattr__(cache, "steps", ())  # consumes its cache
         return result
 
-    timing = Timing({**REFERENCE_FUNCTIONS, "lstm_backward": lstm_backward}, str(inputs))
+    probe = Timing({**REFERENCE_FUNCTIONS, "lstm_backward": lstm_backward}, str(path))
     for _ in range(3):
-        timing.run_baseline()
+        probe.run_baseline()
     for _ in range(3):
-        timing.run_timed()
+        probe.run_timed()
     assert len(set(seen)) == 3
-    assert timing.inputs["x"].shape == (4, 30, 32)
-    assert TIMING_CASE == "timing"
+    assert inputs[0].shape == (4, 30, 32)
+    assert not np.array_equal(inputs[0], inputs[1])
+    for call, dh in enumerate(inputs):  # the grader computes the same input, bit for bit
+        assert np.array_equal(dh, timing.inputs(call)["dh"])
+
+
+def test_the_recorded_values_of_timed_calls_are_the_solutions_values(tmp_path):
+    """Do the records the kernel writes hold, per timed call, exactly the
+    entries the grader expects for that call's input?"""
+    timing, path = _timing_file(tmp_path, "rnn_step_backward")
+    probe = Timing(REFERENCE_FUNCTIONS, str(path))
+    for _ in range(4):
+        probe.run_baseline()
+    for _ in range(4):
+        probe.run_timed()
+    probe.write_records(str(tmp_path / "records.npz"))
+    with np.load(tmp_path / "records.npz") as data:
+        assert data["calls"].tolist() == [0, 1, 2, 3]
+        for row, call in enumerate(data["calls"]):
+            for name, expected in timing.expected(int(call)).items():
+                np.testing.assert_allclose(data[name][row], expected, rtol=1e-12)
+    assert probe.records == []
+
+
+def test_a_timed_output_of_the_wrong_shape_is_an_error(tmp_path):
+    _, path = _timing_file(tmp_path, "softmax_cross_entropy")
+
+    def softmax_cross_entropy(logits, y):
+        loss, dlogits = REFERENCE_FUNCTIONS["softmax_cross_entropy"](logits, y)
+        return loss, dlogits.T
+
+    probe = Timing({**REFERENCE_FUNCTIONS, "softmax_cross_entropy": softmax_cross_entropy},
+                   str(path))  # fmt: skip
+    with pytest.raises(ReturnShapeError, match=r"dlogits of shape \(512, 64\)"):
+        probe.run_timed()
+
+
+def test_a_loss_without_a_forward_is_timed_against_elementwise_passes(tmp_path):
+    _, path = _timing_file(tmp_path, "temporal_softmax_loss")
+    probe = Timing({"temporal_softmax_loss": REFERENCE_FUNCTIONS["temporal_softmax_loss"]},
+                   str(path))  # fmt: skip
+    assert probe.baseline == "elementwise"
+    probe.run_baseline()
+    probe.run_timed()
+    assert len(probe.records) == 1
 
 
 def test_without_its_forward_a_loss_is_timed_against_elementwise_passes(tmp_path):
-    _, inputs = _inputs_file(tmp_path, "softmax_cross_entropy")
+    _, path = _timing_file(tmp_path, "softmax_cross_entropy")
     functions = {"softmax_cross_entropy": REFERENCE_FUNCTIONS["softmax_cross_entropy"]}
-    timing = Timing(functions, str(inputs))
-    assert timing.baseline == "elementwise"
-    timing.run_baseline()
-    timing.run_timed()
+    probe = Timing(functions, str(path))
+    assert probe.baseline == "elementwise"
+    probe.run_baseline()
+    probe.run_timed()
+    assert len(probe.records) == 1

@@ -6,10 +6,15 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
-from autograder.course_checks.specs import COST_MULTIPLES
+from autograder.cases import HIDDEN_TESTS
+from autograder.course_checks.probe import Timing
+from autograder.course_checks.specs import COST_MULTIPLES, REFERENCE
 from autograder.grading import cost
+from autograder.grading.verdict import read_arrays, write_for_kernel
+from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 
 FORWARD = COST_MULTIPLES["forward"]
 
@@ -100,3 +105,117 @@ def test_a_measurement_near_the_limit_is_ambiguous():
 def test_the_timed_cell_may_take_four_times_the_largest_allowed_ratio():
     assert cost.timed_cell_timeout(0.0) == cost.MIN_TIMED_CELL_TIMEOUT
     assert cost.timed_cell_timeout(0.05) == 4 * max(COST_MULTIPLES.values()) * 0.05
+
+
+WHOLE = COST_MULTIPLES[REFERENCE]
+
+
+def _verdict(**fields) -> cost.CostVerdict:
+    figures = {"baseline_seconds": 0.01, "timed_seconds": 0.02, "multiple": FORWARD}
+    return cost.CostVerdict("rnn_backward", "rnn_forward", 8, **{**figures, **fields})
+
+
+@pytest.mark.parametrize(("whole", "too_costly"), [(0.5, False), (1.5, True)])
+def test_the_whole_measurement_is_judged_against_the_solutions(whole, too_costly):
+    """Is a function whose per-cell ratio is fine still too costly when the
+    whole measurement (work moved into the baseline or into empty cells
+    counts there) costs more than the multiple times the solutions?"""
+    verdict = _verdict(window_seconds=WHOLE * whole, reference_seconds=1.0)
+    assert verdict.ratio == pytest.approx(2.0)
+    assert verdict.too_costly is too_costly
+    if too_costly:
+        assert f"cost {WHOLE * whole:.0f} times the CPU time that back-propagation" in (
+            verdict.note()
+        )
+
+
+def test_a_baseline_too_cheap_to_compare_leaves_the_whole_measurement_to_judge():
+    cheap = _verdict(baseline_seconds=None, timed_seconds=30.0)
+    assert cheap.ratio is None and not cheap.too_costly
+    assert _verdict(
+        baseline_seconds=None, window_seconds=5 * WHOLE, reference_seconds=1.0
+    ).too_costly
+
+
+def test_a_failed_or_wrong_timed_call_earns_the_gradients_nothing():
+    verdict = _verdict(failure="rnn_backward returned a wrong dW on one of its timed calls")
+    assert verdict.too_costly
+    assert verdict.note().startswith(
+        "Not credited: on a larger hidden input, the one its cost is measured on, "
+        "rnn_backward returned a wrong dW"
+    )
+
+
+def _records(tmp_path, name: str, functions, calls: int = 6) -> tuple:
+    """The timing input of `name` and the records of `calls` timed calls of
+    `functions`, as the kernel's Timing writes them."""
+    timing = HIDDEN_TESTS[name].draw_timing(11)
+    path = tmp_path / f"{name}-timing.npz"
+    write_for_kernel(timing.arrays(), path)
+    probe = Timing(functions, str(path))
+    for _ in range(calls):
+        probe.run_baseline()
+    for _ in range(calls):
+        probe.run_timed()
+    probe.write_records(str(tmp_path / "records.npz"))
+    arrays, problem = read_arrays(tmp_path / "records.npz")
+    assert problem == ""
+    return timing, [arrays]
+
+
+def test_right_timed_calls_pass_the_check_of_their_values(tmp_path):
+    timing, records = _records(tmp_path, "lstm_step_backward", REFERENCE_FUNCTIONS)
+    assert cost.wrong_records(timing, records, np.random.default_rng(0)) == ""
+
+
+def test_zeros_or_one_remembered_answer_fail_the_check_of_their_values(tmp_path):
+    """Zeros returned when timed, or the gradients of the first call returned
+    again for every later input, are found (the check draws its calls)."""
+    reference = REFERENCE_FUNCTIONS["rnn_backward"]
+    first = []
+
+    def remembering(dh, cache):
+        first.append(first[0] if first else reference(dh, cache))
+        return first[-1]
+
+    def zeros(dh, cache):
+        return tuple(np.zeros_like(g) for g in reference(dh, cache))
+
+    for backward in (remembering, zeros):
+        folder = tmp_path / backward.__name__
+        folder.mkdir()
+        timing, records = _records(folder, "rnn_backward",
+                                   {**REFERENCE_FUNCTIONS, "rnn_backward": backward})  # fmt: skip
+        found = cost.wrong_records(timing, records, np.random.default_rng(0))
+        assert found.startswith("rnn_backward returned a wrong d"), found
+
+
+def test_the_solutions_cost_is_measured_once_per_function():
+    timing = HIDDEN_TESTS["rnn_step_backward"].draw_timing(1)
+    first = cost.reference_cost(timing)
+    assert all(0 < seconds < 0.1 for seconds in first)
+    assert cost.reference_cost(HIDDEN_TESTS["rnn_step_backward"].draw_timing(2)) == first
+
+
+def test_a_gradient_wrong_on_the_hidden_cases_is_not_checked_again(tmp_path):
+    """A gradient already wrong on the hidden cases earns nothing there; the
+    timed calls' check looks only at those that were right, so an honest
+    student with one wrong gradient keeps the others' points."""
+    reference = REFERENCE_FUNCTIONS["rnn_step_backward"]
+
+    def wrong_db(dh, cache):
+        dx, dh_prev, dU, dW, db = reference(dh, cache)
+        return dx, dh_prev, dU, dW, 2 * db
+
+    functions = {**REFERENCE_FUNCTIONS, "rnn_step_backward": wrong_db}
+    timing, records = _records(tmp_path, "rnn_step_backward", functions)
+    rng = np.random.default_rng(0)
+    assert cost.wrong_records(timing, records, rng, {"dx", "dh_prev", "dU", "dW"}) == ""
+    assert "wrong db" in cost.wrong_records(timing, records, rng)
+
+
+def test_the_first_baseline_cell_makes_as_many_calls_as_the_solutions_need():
+    assert cost.first_repeats(0.001) == 50
+    assert cost.first_repeats(1.0) == cost.FIRST_REPEATS
+    assert cost.first_repeats(1e-9) == cost.MAX_REPEATS
+    assert cost.first_repeats(0.0) == cost.FIRST_REPEATS

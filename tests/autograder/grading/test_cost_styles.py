@@ -11,11 +11,13 @@ forms (MIXED), to keep the batch short: each numerical function costs its
 timed cell's cut-off (four times the largest allowed ratio of its
 baseline, 20 to 40 seconds). The exhaustive sweep, every form against
 every timed function on a quiet machine, is benchmarks/backward_cost.py;
-the forms that defeat the measurement instead of fitting under the
-multiple (memoised, skiptimed, failingbaseline, overheadhook,
-jacobianforward) are measured there and described in the README.
+the forms written against the measurement itself (forms.py DEFEATS:
+results remembered between calls, zeros when timed, a forward that fails
+when timed, costly empty cells, differences moved into the forward) are
+graded here too (GAMING), all of them on assignment 1 and the quick ones
+on assignments 2 and 3.
 
-About ten minutes on two busy cores.
+About fifteen minutes on two busy cores.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE, SPECS
+from autograder.course_checks.specs import COST_MULTIPLES, ELEMENTWISE, REFERENCE, SPECS
 from tests.autograder.grading.cost_batch import (
     GradedBatch,
     cpu_load,
@@ -109,6 +111,15 @@ threads, worker processes (whose CPU time is counted where it runs, in
 the workers), and half derived (weight gradients only, the rest
 back-propagated)."""
 
+GAMING = {
+    "a1_softmax": ("memoised", "skiptimed", "failingbaseline", "overheadhook", "jacobianforward"),
+    "a2_rnn": ("skiptimed", "failingbaseline"),
+    "a3_lstm": ("skiptimed", "failingbaseline"),
+}
+"""The forms of forms.py DEFEATS graded in each batch (the others cost
+every timed function its cut-off: benchmarks/backward_cost.py grades
+them all)."""
+
 ASSIGNMENTS = tuple(NUMERICAL)
 
 
@@ -118,6 +129,11 @@ def _params(kind: str) -> list:
         if kind == "honest":
             students = ["instructor", *(s.replace("_", "") for s in HONEST[assignment])]
             found += [pytest.param(assignment, s, id=f"{assignment}-{s}") for s in students]
+            continue
+        if kind == "gaming":
+            found += [
+                pytest.param(assignment, s, id=f"{assignment}-{s}") for s in GAMING[assignment]
+            ]
             continue
         found += [
             pytest.param(
@@ -146,6 +162,7 @@ def cost_batch(released_course, tmp_path_factory):
             students = [
                 *honest_submissions(assignment, HONEST[assignment]),
                 *(numerical.submission for numerical in NUMERICAL[assignment]),
+                *(_form(assignment, student).submission for student in GAMING[assignment]),
             ]
             with cpu_load(2):
                 batch = grade(course, assignment, students, base / "submissions")
@@ -185,6 +202,8 @@ def test_every_honest_style_keeps_all_its_points(cost_batch, assignment, student
             cost = test["cost"]
             assert cost is not None, f"{function} was not measured"
             assert cost["ratio"] <= _multiple(function), (function, cost)
+            assert cost["window_ratio"] <= COST_MULTIPLES[REFERENCE], (function, cost)
+            assert cost["failure"] == "", (function, cost)
     for grade_id, (score, max_score) in _gradebook_scores(batch, student).items():
         assert score == max_score, grade_id
 
@@ -230,3 +249,28 @@ def test_numerical_students_keep_every_other_point(cost_batch, assignment, stude
     for grade_id, (score, max_score) in _gradebook_scores(batch, student).items():
         if grade_id.removeprefix("test_") not in numerical:
             assert score == max_score, grade_id
+
+
+@pytest.mark.parametrize(("assignment", "student"), _params("gaming"))
+def test_numerical_gradients_written_against_the_measurement_earn_nothing(
+    cost_batch, assignment, student
+):
+    """Does a notebook that games the measurement (remembers results, returns
+    zeros when timed, fails when timed, makes empty cells costly, or moves
+    the differences into its forward pass) lose the points of every
+    gradient of every timed function, and only those, with a note saying
+    why?"""
+    batch = cost_batch(assignment)
+    tests = batch.tests(student)
+    gradebook = _gradebook_scores(batch, student)
+    for function in TIMED[assignment]:
+        test = tests[function]
+        outputs = SPECS[function].outputs
+        for output in outputs:
+            verdict = test["outputs"][output.name]
+            assert verdict["passed"] is not output.is_gradient, (function, output.name, test)
+        kept = sum(not output.is_gradient for output in outputs)
+        expected = test["points"] * kept / len(outputs)
+        assert test["score"] == pytest.approx(expected, abs=1e-6), test["message"]
+        assert gradebook[f"test_{function}"][0] == pytest.approx(expected, abs=1e-6)
+        assert "Not credited: " in test["message"], test["message"]

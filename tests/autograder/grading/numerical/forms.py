@@ -137,12 +137,14 @@ FORMS: list[Form] = [
 """Every form of every assignment."""
 
 DEFEATS = ("memoised", "skiptimed", "failingbaseline", "overheadhook", "jacobianforward")
-"""The forms that defeat the measurement instead of fitting under the
-multiple: results remembered from the checked calls, zeros when called
-from the grader's timing code, a forward pass that raises in the grader's
-baseline calls (so the baseline measures the failure, not the forward), an
-IPython hook that inflates the subtracted overhead of empty cells (no
-verdict), and finite differences moved into the forward pass (the
-baseline), whose backward is then a cheap product. On assignment 1 all
-five keep their marks (README: what is not protected);
-benchmarks/backward_cost.py reports them apart from the other forms."""
+"""The forms written against the measurement instead of fitting under the
+multiple: results remembered between calls, zeros when called from the
+grader's timing code, a forward pass that raises in the grader's baseline
+calls, an IPython hook that makes the empty cells (the overhead subtracted
+from every cell) costly, and finite differences moved into the forward
+pass (the baseline), whose backward is then a cheap product. Each is
+caught by a rule of its own (README: notebooks written against the
+measurement): inputs of its own for every call, the values of timed calls
+checked, a failing call credited nothing, the whole measurement bounded
+against the solutions. benchmarks/backward_cost.py reports them apart
+from the other forms."""
