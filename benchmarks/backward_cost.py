@@ -118,9 +118,9 @@ def _figures(test: dict | None, probe_timeout: float) -> tuple:
 
 
 def _cell(figures) -> str:
-    """"ratio/whole" (the per-cell ratio and the whole measurement against the
-    solutions), "wrong" when a timed call failed or returned wrong values,
-    and " x" when the gradients were not credited."""
+    """One cell of the table: "ratio/whole" (the per-cell ratio and the whole
+    measurement against the solutions), "wrong" when a timed call failed or
+    returned wrong values, and " x" when the gradients were not credited."""
     ratio, credited, cut_off, cost = figures
     text = "-" if ratio is None else f"{'>=' if cut_off else ''}{ratio:.1f}"
     if cost is not None:

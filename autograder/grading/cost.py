@@ -110,23 +110,31 @@ def more_repeats(repeats: int, spent: float) -> int:
     return min(MAX_REPEATS, 8 * repeats, max(2 * repeats, wanted))
 
 
-def _task_seconds(pid: int) -> float:
-    """CPU seconds of all threads of one process (0 if it is gone)."""
-    total = 0.0
+def _task_seconds(process: psutil.Process) -> float:
+    """CPU seconds of one process, all its threads, those that have exited
+    included (0 if it is gone).
+
+    The live threads' schedstat gives nanoseconds, but a thread that has
+    exited leaves /proc/<pid>/task and takes its time with it; the
+    process's own utime and stime (clock ticks) keep the time of every
+    thread it ever had. So the larger of the two: a notebook cannot hide
+    work in a thread it starts and joins within a cell."""
+    live = 0.0
     try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        tasks = list(Path(f"/proc/{process.pid}/task").iterdir())
     except OSError:
-        return 0.0
+        tasks = []
     for task in tasks:
         try:
-            total += int((task / "schedstat").read_text().split()[0]) / 1e9
+            live += int((task / "schedstat").read_text().split()[0]) / 1e9
         except (OSError, ValueError, IndexError):
-            try:
-                times = psutil.Process(int(task.name)).cpu_times()
-                total += times.user + times.system
-            except (psutil.Error, ValueError):
-                continue
-    return total
+            continue
+    try:
+        times = process.cpu_times()
+        whole = times.user + times.system
+    except psutil.Error:
+        whole = 0.0
+    return max(live, whole)
 
 
 def sandbox_cpu_seconds(pid: int) -> float:
@@ -139,7 +147,7 @@ def sandbox_cpu_seconds(pid: int) -> float:
         return 0.0
     total = 0.0
     for process in processes:
-        total += _task_seconds(process.pid)
+        total += _task_seconds(process)
         try:
             reaped = process.cpu_times()
             total += reaped.children_user + reaped.children_system

@@ -40,6 +40,27 @@ def test_work_of_a_child_that_has_exited_is_still_counted():
         parent.wait()
 
 
+def test_a_thread_that_has_exited_still_counts():
+    """Is the work of a thread that was started and joined (it has left
+    /proc/<pid>/task) still counted, while its process lives on?"""
+    spin = (
+        "import threading, time\n"
+        "def burn():\n"
+        "    end = time.thread_time() + 0.6\n"
+        "    while time.thread_time() < end: pass\n"
+        "t = threading.Thread(target=burn); t.start(); t.join()\n"
+        "print('joined', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", spin], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "joined"
+        assert cost.sandbox_cpu_seconds(process.pid) >= 0.55
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_a_running_tree_is_measured_with_its_threads():
     spin = (
         "import threading, time\n"

@@ -67,6 +67,7 @@ def test_the_preprocessor_refuses_a_notebook_with_one_bad_cell():
     assert ValidateScores().preprocess(good, {})[0] is good
 
 
+@pytest.mark.slow  # seconds, not milliseconds: kept out of make test-fast
 def test_the_gradebook_must_hold_the_verdicts_scores(tmp_path, monkeypatch):
     """Are differences between gradebook and verdict record found, cell by cell?"""
     # nbgrader creates a gradebook by running `alembic` from this environment

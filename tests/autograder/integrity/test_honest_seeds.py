@@ -21,6 +21,7 @@ def test_every_honest_style_keeps_full_marks_on_every_seed():
     assert {student: failures for student, failures in lost.items() if failures} == {}
 
 
+@pytest.mark.slow  # seconds, not milliseconds: kept out of make test-fast
 def test_a_wrong_style_loses_outputs(monkeypatch):
     """Would the sweep notice a style that is wrong? (rnn_step_backward's dW
     of the einsum style made twice too large, on one seed)."""

@@ -103,6 +103,7 @@ def check_a3_lstm(f: dict, rng: np.random.Generator, n, t, d, h, k) -> None:
 CHECKS = {"a2_rnn": check_a2_rnn, "a3_lstm": check_a3_lstm}
 
 
+@pytest.mark.slow  # seconds, not milliseconds: kept out of make test-fast
 @pytest.mark.parametrize("assignment", sorted(STYLES))
 def test_every_honest_style_and_every_planted_copy_is_right(
     assignment: str, released_course, rng: np.random.Generator

@@ -59,6 +59,7 @@ def sampled(sessions):
     return [m for target, path, _ in sessions.values() for m in session.results(target, path)]
 
 
+@pytest.mark.slow  # seconds, not milliseconds: kept out of make test-fast
 def test_the_tool_makes_hundreds_of_mutants_that_meet_every_hidden_test(sessions):
     named = [i for _, _, ids in sessions.values() for i in ids.values()]
     assert len(named) > 500
@@ -79,6 +80,7 @@ def test_every_equivalent_entry_names_a_mutant_the_tool_makes(sessions):
     assert not stale, "equivalent.toml names mutants cosmic-ray no longer makes"
 
 
+@pytest.mark.slow  # seconds, not milliseconds: kept out of make test-fast
 def test_every_sampled_mutant_is_caught_on_every_seed_unless_equivalent(sampled):
     assert len(sampled) == SAMPLE
     equivalent = load_equivalent()
