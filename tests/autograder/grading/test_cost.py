@@ -19,6 +19,18 @@ from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 FORWARD = COST_MULTIPLES["forward"]
 
 
+def _cpu_seconds_after(code: str, line: str) -> float:
+    """Run `code` in a new Python process until it prints `line` (then it
+    sleeps), and return the CPU seconds measured for it at that moment."""
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == line
+        return cost.sandbox_cpu_seconds(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_work_of_a_child_that_has_exited_is_still_counted():
     """Does the time of a child process that spun and exited (and was reaped
     by its parent) still count, through the parent's children's times?"""
@@ -29,15 +41,7 @@ def test_work_of_a_child_that_has_exited_is_still_counted():
         "print('child done', flush=True)\n"
         "time.sleep(30)\n"
     )
-    parent = subprocess.Popen(
-        [sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert parent.stdout.readline().strip() == "child done"
-        assert cost.sandbox_cpu_seconds(parent.pid) >= 0.55
-    finally:
-        parent.kill()
-        parent.wait()
+    assert _cpu_seconds_after(parent_code, "child done") >= 0.55
 
 
 def test_a_thread_that_has_exited_still_counts():
@@ -52,13 +56,7 @@ def test_a_thread_that_has_exited_still_counts():
         "print('joined', flush=True)\n"
         "time.sleep(30)\n"
     )
-    process = subprocess.Popen([sys.executable, "-c", spin], stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout.readline().strip() == "joined"
-        assert cost.sandbox_cpu_seconds(process.pid) >= 0.55
-    finally:
-        process.kill()
-        process.wait()
+    assert _cpu_seconds_after(spin, "joined") >= 0.55
 
 
 def test_a_running_tree_is_measured_with_its_threads():
