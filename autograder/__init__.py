@@ -17,3 +17,12 @@ The folders follow a notebook from its text source to a graded report::
 """
 
 __version__ = "0.1.0"
+
+import sys as _sys
+
+# jsonschema (imported through nbgrader -> jupyter_server -> jupyter_events)
+# uses rfc3987_syntax, when it is installed, to check the "iri" string
+# format, and that module builds a Lark grammar when imported: 2 to 5 s of
+# every `course` command and grading worker, for a format nothing here
+# validates. Without it jsonschema simply does not check that format.
+_sys.modules.setdefault("rfc3987_syntax", None)
