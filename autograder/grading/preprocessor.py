@@ -412,8 +412,8 @@ class TrustedExecute(Execute):
         spec = test.spec
         baseline = spec.cost_baseline[0]
         timing = test.draw_timing(self._seed)
-        timing_path = self._grader_dir / f"cell{index}-timing.npz"
-        verdict.write_for_kernel(timing.arrays(), timing_path)
+        # A name the notebook cannot guess: nothing may be waiting for the file.
+        timing_path = self._grader_dir / f"cell{index}-{secrets.token_hex(8)}-timing.npz"
         calls = {"baseline": 0, "timed": 0}
         records: list[dict] = []
         problems: list[str] = []
@@ -433,8 +433,10 @@ class TrustedExecute(Execute):
             )  # fmt: skip
 
         per_baseline, per_timed = cost.reference_cost(timing)
-        # Everything the kernel does from here until the last records are read counts.
+        # Everything the kernel does from before the timing input exists until
+        # the last records are read counts.
         start = cost.sandbox_cpu_seconds(pid)
+        verdict.write_for_kernel(timing.arrays(), timing_path)
         loaded = self._run_in_kernel(
             cell, index, timing_load_code(self._package, timing_path), self.probe_timeout
         )
