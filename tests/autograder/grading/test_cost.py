@@ -14,6 +14,8 @@ from autograder.course_checks.probe import Timing
 from autograder.course_checks.specs import COST_MULTIPLES, REFERENCE
 from autograder.grading import cost
 from autograder.grading.verdict import read_arrays, write_for_kernel
+from tests.autograder.integrity.honest_seeds import style_functions
+from tests.autograder.integrity.students import STYLES
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 
 FORWARD = COST_MULTIPLES["forward"]
@@ -165,11 +167,13 @@ def test_a_failed_or_wrong_timed_call_earns_the_gradients_nothing():
     )
 
 
-def _records(tmp_path, name: str, functions, calls: int = 6) -> tuple:
-    """The timing input of `name` and the records of `calls` timed calls of
-    `functions`, as the kernel's Timing writes them."""
-    timing = HIDDEN_TESTS[name].draw_timing(11)
-    path = tmp_path / f"{name}-timing.npz"
+def _records(tmp_path, name: str, functions, calls: int = 6, seed: int = 11) -> tuple:
+    """The timing input of `name` for `seed` and the records of `calls`
+    timed calls of `functions`, as the kernel's Timing writes them."""
+    timing = HIDDEN_TESTS[name].draw_timing(seed)
+    path = tmp_path / f"{name}-{seed}-timing.npz"
+    path.unlink(missing_ok=True)
+    (tmp_path / "records.npz").unlink(missing_ok=True)
     write_for_kernel(timing.arrays(), path)
     probe = Timing(functions, str(path))
     for _ in range(calls):
@@ -238,3 +242,24 @@ def test_the_first_baseline_cell_makes_as_many_calls_as_the_solutions_need():
     assert cost.first_repeats(1.0) == cost.FIRST_REPEATS
     assert cost.first_repeats(1e-9) == cost.MAX_REPEATS
     assert cost.first_repeats(0.0) == cost.FIRST_REPEATS
+
+
+HONEST = [(assignment, style) for assignment, styles in STYLES.items() for style in styles]
+
+
+@pytest.mark.slow  # minutes: every honest style, every timed function, 8 seeds
+@pytest.mark.parametrize(("assignment", "style"), HONEST, ids=[f"{a}-{s}" for a, s in HONEST])
+def test_honest_styles_pass_the_check_of_timed_values_on_every_seed(tmp_path, assignment, style):
+    """Does every honest style (vectorised, a loop over the batch, einsum,
+    recomputing, preallocated) return, on every timed call of 8 seeds'
+    timing inputs, gradients the check of timed values accepts? A tolerance
+    too tight for the larger, shifted inputs would take honest points."""
+    own = style_functions(assignment, style)
+    functions = {**REFERENCE_FUNCTIONS, **own}
+    timed = [name for name, test in HIDDEN_TESTS.items() if test.timing and name in own]
+    assert timed, f"{assignment}_{style} defines no timed function"
+    for seed in range(8):
+        for name in timed:
+            timing, records = _records(tmp_path, name, functions, calls=3, seed=seed)
+            found = cost.wrong_records(timing, records, np.random.default_rng(seed))
+            assert found == "", (seed, name, found)
