@@ -169,6 +169,7 @@ class CostVerdict:
         the same number of calls (0: not measured, not judged).
     failure: why the timed calls cannot be credited at all (a call failed
         or returned wrong values), or "".
+    call_failed: the failure is a cell that raised or ran out of time.
     """
 
     function: str
@@ -180,6 +181,7 @@ class CostVerdict:
     window_seconds: float = 0.0
     reference_seconds: float = 0.0
     failure: str = ""
+    call_failed: bool = False
 
     @property
     def ratio(self) -> float | None:
