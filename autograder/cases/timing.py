@@ -37,6 +37,7 @@ import numpy as np
 from autograder.cases.analytic import ANALYTIC_FUNCTIONS
 from autograder.course_checks.calls import call_function
 from autograder.course_checks.inputs import Case, make_inputs
+from autograder.course_checks.probe import shifted_input
 from autograder.course_checks.specs import GRADIENT, FunctionSpec
 
 SHIFTS = 4
@@ -73,12 +74,7 @@ class TimingInput:
 
     def inputs(self, call: int) -> dict[str, np.ndarray]:
         """The input of call number `call` (the probe's Timing.inputs)."""
-        weight = self.weights[call % len(self.weights)]
-        shift = self.shifts[call % len(self.shifts)]
-        return {
-            name: value + weight * shift[name] if name in shift else value
-            for name, value in self.base.items()
-        }
+        return shifted_input(self.base, self.shifts, self.weights, call)
 
     def expected(self, call: int) -> dict[str, np.ndarray]:
         """{output name: the recorded entries of the solutions' outputs} for

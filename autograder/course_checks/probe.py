@@ -72,6 +72,31 @@ def run_probe(namespace: Mapping[str, object], inputs_path: str, outputs_path: s
         json.dump(errors, handle)
 
 
+def shifted_input(base, shifts, weights, call: int, names=None) -> dict[str, np.ndarray]:
+    """The timing input of call number `call`: base + weights[call] *
+    shifts[call % len(shifts)] for the shifted (float) arguments, the base
+    for the others ({argument: array}; only `names` if given). The grader
+    (autograder/cases/timing.py) computes the same, bit for bit."""
+    weight = weights[call % len(weights)]
+    shift = shifts[call % len(shifts)]
+    return {
+        name: base[name] + weight * shift[name] if name in shift else base[name]
+        for name in (base if names is None else names)
+    }
+
+
+def call_baseline(baseline: str, names, functions: Mapping[str, object], inputs):
+    """One call of a cost baseline on `inputs`: the forward pass `baseline`
+    of `functions` on the arguments `names` (its result returned), or, for
+    ELEMENTWISE, one elementwise pass over them (None)."""
+    args = [inputs[name] for name in names]
+    if baseline == ELEMENTWISE:
+        for array in args:
+            np.tanh(array)
+        return None
+    return functions[baseline](*args)
+
+
 class Timing:
     """The timed calls of one function, made one per cell so that the grader
     can read the kernel's CPU time between them.
@@ -120,12 +145,7 @@ class Timing:
     def inputs(self, call: int, names=None) -> dict[str, np.ndarray]:
         """The input of call number `call` ({argument: array}; only `names`
         if given)."""
-        weight = self.weights[call % len(self.weights)]
-        shift = self.shifts[call % len(self.shifts)]
-        return {
-            name: self.base[name] + weight * shift[name] if name in shift else self.base[name]
-            for name in (self.base if names is None else names)
-        }
+        return shifted_input(self.base, self.shifts, self.weights, call, names)
 
     def run_baseline(self) -> None:
         """One call of the baseline on the next input: the forward pass
@@ -134,12 +154,7 @@ class Timing:
         call = self.baseline_calls
         self.baseline_calls += 1
         inputs = self.inputs(call, self.baseline_args)
-        args = [inputs[name] for name in self.baseline_args]
-        if self.baseline == ELEMENTWISE:
-            for array in args:
-                np.tanh(array)
-            return
-        result = self.namespace[self.baseline](*args)
+        result = call_baseline(self.baseline, self.baseline_args, self.namespace, inputs)
         if self.spec.kind == "backward":
             values = as_sequence(result, len(self.spec.upstream) + 1, self.baseline, [])
             self.caches.append((call, values[-1]))
