@@ -9,7 +9,9 @@ the cell's code; instead it
 2. runs the probe in the student's kernel: it calls the notebook's function
    on those inputs and writes the raw outputs next to them; the inputs are
    deleted as soon as it returns;
-3. reads the outputs here, compares them with the references;
+3. reads the outputs here, compares them with the references (computed
+   from the notebook's start in a thread of the grader while the kernel
+   runs: autograder/grading/references_ahead.py);
 4. for a function that returns gradients, times it against its forward
    pass from outside the kernel (autograder/grading/cost.py);
 5. replaces the cell's outputs with the verdict: a feedback message and
@@ -36,7 +38,7 @@ from pathlib import Path
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Enum, Float, Integer, Unicode
 
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.cases.timing import verification_rng
@@ -44,6 +46,7 @@ from autograder.course_checks.specs import ELEMENTWISE, GRADIENT
 from autograder.coursedir import Course
 from autograder.grading import cost, records, verdict
 from autograder.grading.prestart import find_pool
+from autograder.grading.references_ahead import ReferencesAhead
 from autograder.grading.scratch import (
     PROBE_PACKAGE,
     Scratch,
@@ -139,6 +142,15 @@ class TrustedExecute(Execute):
         "same file graded twice (or on a busier machine) could give two feedback pages.",
     ).tag(config=True)
 
+    shutdown_kernel = Enum(
+        ["graceful", "immediate"],
+        default_value="immediate",
+        help="How the notebook's kernel is stopped once graded. Immediate: it is killed "
+        "(with the sandbox's process tree) instead of asked to shut down, which costs "
+        "ipykernel about 0.4 s; nothing of a graded kernel is kept, and no kernel ever "
+        "serves a second notebook.",
+    ).tag(config=True)
+
     probe_timeout = Float(
         60.0, help="Seconds the probe of one grade cell may take before it scores zero."
     ).tag(config=True)
@@ -199,9 +211,11 @@ class TrustedExecute(Execute):
             self._use_scratch(make_scratch(self.scratch_root or None))
         self._verdicts = []
         resources = self._work_in_scratch(resources or {})
+        self._references = ReferencesAhead(_hidden_tests(nb), self._seed)
         try:
             result = super().preprocess(nb, resources, km)
         finally:
+            self._references.close()
             if prestarted is not None:
                 self._cleanup_kernel()  # nbclient shuts down only the kernels it started
             shutil.rmtree(self._scratch, ignore_errors=True)
@@ -288,9 +302,7 @@ class TrustedExecute(Execute):
         return {**resources, "metadata": metadata}
 
     def preprocess_cell(self, cell, resources, index):
-        test = None
-        if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
-            test = hidden_test_for_grade_id(cell.metadata.nbgrader.get("grade_id", ""))
+        test = _hidden_test(cell)
         if test is not None:
             self._grade_cell(cell, test, index)
             return cell, self.resources
@@ -309,7 +321,7 @@ class TrustedExecute(Execute):
 
     def _grade_cell(self, cell, test: HiddenTest, index: int) -> None:
         points = float(cell.metadata.nbgrader.get("points", 0))
-        cases = test.draw(self._seed)
+        cases = test.draw(self._seed)  # the same inputs as self._references's
         inputs_path = self._grader_dir / f"cell{index}-inputs.npz"
         # A name the notebook cannot guess, so nothing can be planted there.
         outputs_path = self._kernel_dir / f"cell{index}-{secrets.token_hex(8)}-outputs.npz"
@@ -324,7 +336,9 @@ class TrustedExecute(Execute):
             if outcome:
                 notes.append(f"Not finished: {outcome}.")
         inputs_path.unlink(missing_ok=True)  # the hidden inputs exist only while the probe runs
-        result = verdict.judge(test, cases, outputs_path, points, notes)
+        result = verdict.judge(
+            test, cases, outputs_path, points, notes, self._references.of_cell(index)
+        )
         for path in (outputs_path, Path(str(outputs_path) + ".json")):
             path.unlink(missing_ok=True)
         cost_record = None
@@ -537,6 +551,20 @@ class TrustedExecute(Execute):
             if timed is None or not measured.ambiguous:
                 return measured  # no need to measure a clear case again
         return measured
+
+
+def _hidden_test(cell) -> HiddenTest | None:
+    """The hidden test a cell stands for: a grade cell (not a solution) whose
+    grade_id names one; None for every other cell."""
+    if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+        return hidden_test_for_grade_id(cell.metadata.nbgrader.get("grade_id", ""))
+    return None
+
+
+def _hidden_tests(nb) -> dict[int, HiddenTest]:
+    """{cell index: hidden test} of the notebook's grade cells."""
+    found = {index: _hidden_test(cell) for index, cell in enumerate(nb.cells)}
+    return {index: test for index, test in found.items() if test is not None}
 
 
 def _out_of_time(problem: str) -> bool:

@@ -162,8 +162,10 @@ def judge(
     outputs_path: Path,
     points: float,
     notes: list[str] | None = None,
+    references_of: Mapping[str, tuple] | None = None,
 ) -> HiddenVerdict:
-    """Compare the probe's outputs with the references, case by case.
+    """Compare the probe's outputs with the references, case by case
+    (`references_of` as in :func:`judge_outputs`).
 
     Each output earns an equal share of `points` if it is right in every
     case; a student whose dU is right and whose dc0 is wrong gets the dU
@@ -171,7 +173,7 @@ def judge(
     its share only if that one is right too.
     """
     arrays, errors, problem = read_outputs(outputs_path)
-    return judge_outputs(test, cases, arrays, errors, problem, points, notes)
+    return judge_outputs(test, cases, arrays, errors, problem, points, notes, references_of)
 
 
 def judge_outputs(
