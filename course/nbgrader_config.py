@@ -24,6 +24,7 @@ from nbgrader.preprocessors import (
 
 from autograder.deadlines.policy import DailyLatePenalty
 from autograder.feedback import TEMPLATES as FEEDBACK_TEMPLATES
+from autograder.feedback.exporter import FeedbackExporter
 from autograder.formgrade import TEMPLATES as FORMGRADE_TEMPLATES
 from autograder.grading.preprocessor import TrustedExecute
 from autograder.grading.sanitize import OverwriteCellsStably, RestoreGradingMetadata
@@ -96,6 +97,9 @@ c.OverwriteCells.add_missing_cells = True
 # with the course's template: math rendered to MathML when the page is made (no
 # MathJax from a CDN), every cell sanitized, tests named by their function.
 c.HTMLExporter.sanitize_html = True
+# Feedback pages are nbconvert's HTML pages without a second parse of each
+# page (autograder/feedback/exporter.py): a batch writes hundreds.
+c.GenerateFeedback.exporter_class = FeedbackExporter
 # The formgrader's page of a submission (autograder/formgrade/) extends
 # nbgrader's, found through NBGRADER_TEMPLATES.parent, and sanitizes every
 # student-written cell and output: it opens in the instructor's session.
