@@ -12,12 +12,19 @@ outcomes back in the order they finish. Two ways to get the workers:
   address (``tcp://HOST:PORT``), started by the instructor with
   ``dask scheduler`` and ``dask worker`` (README, "Grading on a Dask cluster").
 
-The template course travels once to every worker (``Client.scatter``); each
-job carries its own submission; the outcome carries the graded files back.
-A worker that dies mid-submission (killed, out of memory) is noticed by the
-scheduler, which runs that submission again on another worker, up to Dask's
+Every task carries the template course (about 50 KB) and its own
+submission; the outcome carries the graded files back. A task depends on no
+data held by a worker, so a worker that dies mid-submission (killed, out of
+memory) costs nothing but its own task: the scheduler runs that submission
+again on another worker, or on the next one to join, up to Dask's
 ``distributed.scheduler.allowed-failures`` times (3 by default); then the
 submission fails with ``KilledWorker`` and the batch goes on.
+
+Why not scatter the template once to every worker: Dask's active memory
+manager keeps one replica of scattered data that no queued task needs, and
+when the worker holding it dies, data that cannot be recomputed is gone and
+every task needing it is cancelled ("already forgotten"). Sending 50 KB
+with each task costs far less than that risk.
 """
 
 from __future__ import annotations
@@ -185,8 +192,6 @@ class DaskExecutor:
         iterator cancels what is still queued."""
         from dask.distributed import as_completed
 
-        shared = self.client.scatter(template, broadcast=True, hash=False)
-
         queue = iter(jobs)
         futures: dict = {}
         finished = as_completed()
@@ -198,7 +203,7 @@ class DaskExecutor:
                 if job is None:
                     return
                 key = f"grade-{job.student}-{job.sha256[:12]}-{uuid.uuid4().hex[:8]}"
-                future = self.client.submit(worker.grade, shared, job, key=key, pure=False)
+                future = self.client.submit(worker.grade, template, job, key=key, pure=False)
                 futures[future] = job
                 finished.add(future)
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,17 @@ class LocalDaskCluster:
 
     address: str
     scheduler: subprocess.Popen
+    start_worker: Callable[[str], subprocess.Popen]
     workers: list[subprocess.Popen] = field(default_factory=list)
+
+    def add_worker(self, wait: bool = True) -> int:
+        """Start one more worker (named worker0, worker1, ... in order);
+        wait until the scheduler knows it unless told not to. Its pid."""
+        process = self.start_worker(f"worker{len(self.workers)}")
+        self.workers.append(process)
+        if wait:
+            _wait_for_workers(self, len(self.worker_pids()))
+        return process.pid
 
     def client(self):
         from dask.distributed import Client
@@ -46,6 +56,7 @@ class LocalDaskCluster:
         if pid not in self.worker_pids():
             raise ValueError(f"pid {pid} is not a running worker of this test's cluster")
         os.kill(pid, signal.SIGKILL)
+        next(worker for worker in self.workers if worker.pid == pid).wait()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -79,29 +90,30 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[LocalDaskCluster]:
         finally:
             log.close()
 
+    def start_worker(name: str) -> subprocess.Popen:
+        return start(
+            name,
+            "worker",
+            address,
+            "--nthreads",
+            "1",
+            "--no-nanny",
+            "--no-dashboard",
+            "--host",
+            "127.0.0.1",
+            "--name",
+            name,
+            "--local-directory",
+            str(folder / name),
+        )
+
     scheduler = start(
         "scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"
     )
-    cluster = LocalDaskCluster(address, scheduler)
+    cluster = LocalDaskCluster(address, scheduler, start_worker)
     try:
-        for index in range(workers):
-            cluster.workers.append(
-                start(
-                    f"worker{index}",
-                    "worker",
-                    address,
-                    "--nthreads",
-                    "1",
-                    "--no-nanny",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                    "--name",
-                    f"worker{index}",
-                    "--local-directory",
-                    str(folder / f"worker{index}"),
-                )
-            )
+        for _ in range(workers):
+            cluster.add_worker(wait=False)
         _wait_for_workers(cluster, workers)
         yield cluster
     finally:

@@ -3,6 +3,9 @@ scheduler and workers, real sandboxed kernels and a real nbgrader gradebook.
 
 - a Dask worker SIGKILLed while it grades a submission: the submission is
   graded on the other worker and recorded exactly once;
+- the only Dask worker SIGKILLed while it grades: the submission waits for
+  the next worker to join and is graded there (nothing it needs was held
+  by the dead worker alone);
 - the coordinator SIGKILLed mid-batch on a Dask cluster: the rerun grades
   what is left, nothing lost, nothing graded twice;
 - a submission that hangs, and one whose processes together flood memory,
@@ -134,28 +137,60 @@ def test_a_worker_killed_mid_submission_is_replaced_and_the_result_recorded_once
     with dask_cluster(tmp_path / "dask", workers=2) as cluster:
         log = tmp_path / "grade.log"
         batch = _grade(course, folder, "--scheduler", cluster.address, log=log)
-        client = cluster.client()
-        try:
-            victim = None
-            deadline = time.monotonic() + BATCH_TIMEOUT_S / 2
-            while victim is None and time.monotonic() < deadline and batch.poll() is None:
-                for address, keys in _executing(client).items():
-                    if any(key.startswith("grade-slow-") for key in keys):
-                        victim = address
-                time.sleep(0.2)
-            assert victim is not None, "the slow student was never being graded"
-            time.sleep(SLOW_SECONDS / 3)  # well inside the sleeping cell: the kernel runs
-            killed = client.run(os.getpid, workers=[victim])[victim]
-            survivor = (cluster.worker_pids() - {killed}).pop()
-            cluster.kill_worker(killed)
-        finally:
-            client.close()
+        killed = _kill_the_worker_grading(cluster, "slow", batch)
+        survivor = (cluster.worker_pids() - {killed}).pop()
         code, output = _finish(batch, log)
     assert code == 0, output[-3000:]
     assert _summary(output) == (4, 0)
     assert submission_counts(course) == {s: 1 for s in ("slow", "quick0", "quick1", "quick2")}
     assert set(scores(course).values()) == {FULL_MARKS}
     assert _record(course, "slow")["worker"].endswith(f":{survivor}")
+
+
+def test_the_only_worker_killed_mid_submission_hands_it_to_the_next_worker_to_join(
+    course, tmp_path
+):
+    """One Dask worker, SIGKILLed while it grades the slow student; a new worker
+    joins afterwards (an instructor restarting it): is the slow student graded
+    by the new worker, once, with full marks? Nothing the killed worker held
+    may be needed to grade it (data it alone held is lost with it)."""
+    folder = tmp_path / "submissions"
+    source = _source(course)
+    _write(folder, "slow", _with_first_cell(source, f"import time\ntime.sleep({SLOW_SECONDS})\n"))
+    _write(folder, "quick0", source)
+    with dask_cluster(tmp_path / "dask", workers=1) as cluster:
+        log = tmp_path / "grade.log"
+        batch = _grade(course, folder, "--scheduler", cluster.address, log=log)
+        _kill_the_worker_grading(cluster, "slow", batch)
+        assert not cluster.worker_pids()
+        newcomer = cluster.add_worker()
+        code, output = _finish(batch, log)
+    assert code == 0, output[-3000:]
+    assert _summary(output) == (2, 0)
+    assert submission_counts(course) == {"slow": 1, "quick0": 1}
+    assert set(scores(course).values()) == {FULL_MARKS}
+    assert _record(course, "slow")["worker"].endswith(f":{newcomer}")
+
+
+def _kill_the_worker_grading(cluster, student: str, batch: subprocess.Popen) -> int:
+    """SIGKILL the worker grading `student`, a third of the way into its slow
+    cell (the kernel runs); its pid."""
+    client = cluster.client()
+    try:
+        victim = None
+        deadline = time.monotonic() + BATCH_TIMEOUT_S / 2
+        while victim is None and time.monotonic() < deadline and batch.poll() is None:
+            for address, keys in _executing(client).items():
+                if any(key.startswith(f"grade-{student}-") for key in keys):
+                    victim = address
+            time.sleep(0.2)
+        assert victim is not None, f"{student} was never being graded"
+        time.sleep(SLOW_SECONDS / 3)  # well inside the sleeping cell: the kernel runs
+        killed = client.run(os.getpid, workers=[victim])[victim]
+    finally:
+        client.close()
+    cluster.kill_worker(killed)
+    return killed
 
 
 def test_a_coordinator_killed_mid_batch_resumes_without_loss_or_double_grading(course, tmp_path):
