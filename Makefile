@@ -21,8 +21,9 @@ help:
 	@echo "make lock   re-resolve requirements/*.lock from pyproject.toml"
 	@echo "make mutation-test  cosmic-ray mutants of the solutions vs the hidden tests (slow)"
 
-$(INSTALLED): requirements/dev.lock pyproject.toml
+$(INSTALLED): requirements/bootstrap.lock requirements/dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bootstrap.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
 	touch $@
@@ -84,6 +85,8 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 lock:
+	uv pip compile requirements/bootstrap.in --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" -o requirements/bootstrap.lock
 	uv pip compile pyproject.toml --extra book --extra dev --python-version 3.11 \
 		--generate-hashes --custom-compile-command "make lock" -o requirements/dev.lock
 	uv pip compile requirements/kernel.in --python-version 3.11 --generate-hashes \
