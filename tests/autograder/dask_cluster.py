@@ -36,11 +36,12 @@ class LocalDaskCluster:
 
     def add_worker(self, wait: bool = True) -> int:
         """Start one more worker (named worker0, worker1, ... in order);
-        wait until the scheduler knows it unless told not to. Its pid."""
-        process = self.start_worker(f"worker{len(self.workers)}")
+        wait until the scheduler lists it by name unless told not to. Its pid."""
+        name = f"worker{len(self.workers)}"
+        process = self.start_worker(name)
         self.workers.append(process)
         if wait:
-            _wait_for_workers(self, len(self.worker_pids()))
+            _wait_for_named_worker(self, name, process)
         return process.pid
 
     def client(self):
@@ -134,5 +135,21 @@ def _wait_for_workers(cluster: LocalDaskCluster, count: int) -> None:
             time.sleep(0.5)
     try:
         client.wait_for_workers(count, timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        client.close()
+
+
+def _wait_for_named_worker(cluster: LocalDaskCluster, name: str, process) -> None:
+    """Until the scheduler lists a worker called `name` (a count would not
+    do: a worker just killed may still be counted for a moment)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    client = cluster.client()
+    try:
+        while not any(
+            info.get("name") == name for info in client.scheduler_info()["workers"].values()
+        ):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"Dask worker {name} did not join (its log: {name}.log)")
+            time.sleep(0.2)
     finally:
         client.close()
