@@ -41,7 +41,7 @@ class LocalDaskCluster:
         process = self.start_worker(name)
         self.workers.append(process)
         if wait:
-            _wait_for_named_worker(self, name, process)
+            _wait_for_workers(self, [name])
         return process.pid
 
     def client(self):
@@ -115,7 +115,7 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[LocalDaskCluster]:
     try:
         for _ in range(workers):
             cluster.add_worker(wait=False)
-        _wait_for_workers(cluster, workers)
+        _wait_for_workers(cluster, [f"worker{index}" for index in range(workers)])
         yield cluster
     finally:
         for process in [*cluster.workers, scheduler]:
@@ -123,7 +123,9 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[LocalDaskCluster]:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def _wait_for_workers(cluster: LocalDaskCluster, count: int) -> None:
+def _wait_for_workers(cluster: LocalDaskCluster, names: list[str]) -> None:
+    """Until the scheduler lists a worker by each of `names` (by name, not a
+    count: a worker just killed may still be counted for a moment)."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         try:
@@ -134,22 +136,14 @@ def _wait_for_workers(cluster: LocalDaskCluster, count: int) -> None:
                 raise
             time.sleep(0.5)
     try:
-        client.wait_for_workers(count, timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        client.close()
-
-
-def _wait_for_named_worker(cluster: LocalDaskCluster, name: str, process) -> None:
-    """Until the scheduler lists a worker called `name` (a count would not
-    do: a worker just killed may still be counted for a moment)."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    client = cluster.client()
-    try:
-        while not any(
-            info.get("name") == name for info in client.scheduler_info()["workers"].values()
-        ):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"Dask worker {name} did not join (its log: {name}.log)")
+        while True:
+            joined = {info.get("name") for info in client.scheduler_info()["workers"].values()}
+            missing = [name for name in names if name not in joined]
+            if not missing:
+                return
+            if time.monotonic() > deadline or cluster.scheduler.poll() is not None:
+                logs = ", ".join(f"{name}.log" for name in missing)
+                raise RuntimeError(f"Dask workers {missing} did not join (see {logs})")
             time.sleep(0.2)
     finally:
         client.close()
