@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calls import arguments, as_sequence
+from .calls import arguments, as_sequence, float_errors_ignored
 from .compare import slices
 from .specs import FD_STEP, FunctionSpec
 
@@ -44,6 +44,10 @@ def objective(
     of one argument (name, value) with the others held at `inputs`."""
 
     def value(arg_name: str, arg_value: np.ndarray) -> float:
+        with float_errors_ignored():
+            return _value(arg_name, arg_value)
+
+    def _value(arg_name: str, arg_value: np.ndarray) -> float:
         moved = {**inputs, arg_name: arg_value}
         positional, keywords = arguments(spec, moved)
         if spec.kind == "backward":

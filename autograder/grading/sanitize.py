@@ -12,9 +12,12 @@ before them and makes every cell's role come from the gradebook alone:
   the gradebook does not know becomes an ordinary cell.
 
 nbgrader's OverwriteCells then restores the sources of locked cells and
-puts back any test cell that is missing (:class:`OverwriteCellsStably`
+puts back any test cell that is missing. :class:`OverwriteCellsStably`
 gives the restored cell an id of its own that does not change between two
-gradings).
+gradings, and puts it at the end of the notebook when the cell it followed
+in the release is gone too (nbgrader stops the notebook there with a
+KeyError: a notebook whose editor dropped every cell's metadata went
+ungraded).
 """
 
 from __future__ import annotations
@@ -103,3 +106,38 @@ class OverwriteCellsStably(OverwriteCells):
             cell["id"] = candidate
             taken.add(candidate)
         return nb, resources
+
+    def add_missing_grade_cells(self, nb, resources):
+        """Put back every grade cell the submission lacks, in the gradebook's
+        order: right after the cell that precedes it in the release when
+        the submission still has that cell (nbgrader's rule), first when it
+        was the release's first cell, and otherwise at the end of the
+        notebook. The end is after every cell the student wrote, so the
+        functions a test grades are defined when it runs, wherever the
+        student's code now is (pasted into new cells, or in cells whose
+        metadata an editor dropped)."""
+        source_notebook = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_ids = [cell.name for cell in source_notebook.source_cells]
+        solution_ids = {cell.name for cell in source_notebook.solution_cells}
+        for grade_cell in source_notebook.grade_cells:
+            if _position(nb, grade_cell.name) is not None:
+                continue
+            self.log.warning(f"Missing grade cell {grade_cell.name}, adding it to the notebook")
+            index = source_ids.index(grade_cell.name)
+            restored = self.missing_cell_transform(
+                source_notebook.source_cells[index],
+                grade_cell.max_score,
+                is_solution=grade_cell.name in solution_ids,
+            )
+            before = _position(nb, source_ids[index - 1]) if index > 0 else -1
+            nb.cells.insert(len(nb.cells) if before is None else before + 1, restored)
+        return nb, resources
+
+
+def _position(nb, grade_id: str) -> int | None:
+    """The index of the notebook's cell with nbgrader id `grade_id`, or None."""
+    for index, cell in enumerate(nb.cells):
+        role = cell.metadata.get("nbgrader")
+        if isinstance(role, dict) and role.get("grade_id") == grade_id:
+            return index
+    return None

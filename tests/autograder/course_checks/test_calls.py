@@ -3,6 +3,8 @@ their return values must look like."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -106,3 +108,28 @@ def test_numerical_gradient_gets_a_test_function_and_its_x_is_returned_after_the
     _, x_after = call_function(spec, {spec.name: numerical_gradient}, public_inputs(spec.name))
     assert seen["value"].shape == (2, 3)
     assert x_after[0, 0] == 99.0
+
+
+def test_a_notebooks_raise_on_every_float_error_does_not_fail_a_right_function():
+    """A notebook that set ``np.seterr(all="raise")`` and turned warnings into
+    errors: does a right softmax on logits whose exp underflows still return
+    its values, does one whose exp overflows return its nan (neither raising
+    nor warning), and is the notebook's own setting back afterwards?"""
+    spec = SPECS["softmax"]
+    big = {"z": np.array([[0.0, -1e4, 3.0], [1e4, 0.0, -1e4]])}
+
+    def overflowing_softmax(z):
+        exp = np.exp(z)  # exp(1e4) is inf, and inf / inf is nan
+        return exp / exp.sum(axis=-1, keepdims=True)
+
+    with np.errstate(all="raise"), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("error")
+        (probabilities,) = call_function(spec, REFERENCE_FUNCTIONS, big)
+        (overflowed,) = call_function(spec, {"softmax": overflowing_softmax}, big)
+        assert np.geterr() == {"divide": "raise", "over": "raise", "under": "raise",
+                               "invalid": "raise"}  # fmt: skip
+        with pytest.raises(FloatingPointError):
+            REFERENCE_FUNCTIONS["softmax"](big["z"])
+    np.testing.assert_allclose(probabilities.sum(axis=-1), 1.0)
+    assert probabilities[1, 0] == 1.0 and probabilities[0, 1] == 0.0
+    assert np.isnan(overflowed[1, 0]) and warned == []

@@ -143,3 +143,90 @@ def test_a_deleted_test_cell_comes_back_with_the_same_valid_id_every_time(gradeb
     assert graded[0] == graded[1]
     assert "restored-test_softmax-2" in graded[0] and "restored-task" in graded[0]
     assert len(set(graded[0])) == len(graded[0])
+
+
+@pytest.fixture
+def two_tests_gradebook_url(new_course) -> str:
+    """A gradebook whose release reads: a locked introduction, the softmax
+    solution and its test (2 points), the loss solution and its test (3)."""
+    course = new_course()
+    with Gradebook(course.gradebook_url, COURSE_ID) as gradebook:
+        gradebook.add_assignment(NOTEBOOK)
+        gradebook.add_notebook(NOTEBOOK, NOTEBOOK)
+        for name, kind, points in (
+            ("intro", "markdown", None),
+            ("softmax_solution", "solution", None),
+            ("test_softmax", "grade", 2),
+            ("loss_solution", "solution", None),
+            ("test_loss", "grade", 3),
+        ):
+            if kind == "grade":
+                gradebook.add_grade_cell(
+                    name, NOTEBOOK, NOTEBOOK, max_score=points, cell_type="code"
+                )
+            if kind == "solution":
+                gradebook.add_solution_cell(name, NOTEBOOK, NOTEBOOK)
+            gradebook.add_source_cell(
+                name, NOTEBOOK, NOTEBOOK, cell_type="markdown" if name == "intro" else "code",
+                locked=kind != "solution", source=f"source of {name}", checksum="",
+            )  # fmt: skip
+    return course.gradebook_url
+
+
+def _overwrite(gradebook_url: str, cells: list) -> list:
+    """The cells after RestoreGradingMetadata and OverwriteCellsStably, as
+    (grade_id or None, last line of the source) pairs (a restored cell starts
+    with nbgrader's notice); the notebook must stay valid."""
+    resources = {
+        "nbgrader": {"db_url": gradebook_url, "notebook": NOTEBOOK, "assignment": NOTEBOOK}
+    }
+    notebook = new_notebook(cells=copy.deepcopy(cells))
+    notebook, resources = RestoreGradingMetadata().preprocess(notebook, resources)
+    notebook, _ = OverwriteCellsStably(add_missing_cells=True).preprocess(notebook, resources)
+    nbformat.validate(nbformat.from_dict(notebook))
+    return [
+        (cell.metadata.get("nbgrader", {}).get("grade_id"), cell.source.splitlines()[-1])
+        for cell in notebook.cells
+    ]
+
+
+def test_a_test_whose_preceding_cell_is_gone_comes_back_at_the_end(two_tests_gradebook_url):
+    """The softmax solution retyped into a new cell (no metadata) and both
+    tests deleted: does the loss test come back right after the loss
+    solution (nbgrader's rule), and the softmax test at the very end, after
+    the student's own cells, rather than the notebook failing (nbgrader
+    raises KeyError)?"""
+    solution = {"nbgrader": _role(grade_id="loss_solution", solution=True)}
+    cells = [
+        new_markdown_cell("source of intro"),
+        new_code_cell("def softmax(z): ..."),
+        new_code_cell("def loss(z, y): ...", metadata=solution),
+        new_code_cell("x = 1"),
+    ]
+    assert _overwrite(two_tests_gradebook_url, cells) == [
+        (None, "source of intro"),
+        (None, "def softmax(z): ..."),
+        ("loss_solution", "def loss(z, y): ..."),
+        ("test_loss", "source of test_loss"),
+        (None, "x = 1"),
+        ("test_softmax", "source of test_softmax"),
+    ]
+
+
+def test_a_notebook_without_any_cell_metadata_gets_every_test_at_the_end(
+    two_tests_gradebook_url,
+):
+    """Every cell saved without metadata (an editor that drops it): are both
+    tests put back after all the student's cells, in the release's order?"""
+    cells = [
+        new_markdown_cell("source of intro"),
+        new_code_cell("def softmax(z): ..."),
+        new_code_cell("source of test_softmax"),
+        new_code_cell("def loss(z, y): ..."),
+        new_code_cell("source of test_loss"),
+    ]
+    assert _overwrite(two_tests_gradebook_url, cells) == [
+        *((None, cell.source) for cell in cells),
+        ("test_softmax", "source of test_softmax"),
+        ("test_loss", "source of test_loss"),
+    ]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.grading.seed import SEED_FILE_NAME
 from tests.autograder.redteam import attacks
@@ -201,6 +201,33 @@ def _paste_copy_below(notebook, index: int, **nbgrader_changes):
     pasted.metadata.nbgrader.update(nbgrader_changes)
     changed.cells.insert(index + 1, pasted)
     return changed
+
+
+RAISE_ON_FLOAT_ERRORS = """import warnings
+np.seterr(all="raise")  # exp underflowing to 0 on a large logit now raises
+warnings.simplefilter("error")
+"""
+
+
+def _without_cell_metadata(notebook):
+    """A copy whose cells have no metadata at all."""
+    changed = copy.deepcopy(notebook)
+    for cell in changed.cells:
+        cell.metadata = {}
+    return changed
+
+
+def _code_pasted_into_new_notebook(notebook):
+    """A new notebook holding the sources of the honest notebook's code
+    cells, test cells left out."""
+    tests = set(grade_cell_indices(notebook))
+    pasted = new_notebook(metadata=copy.deepcopy(notebook.metadata))
+    pasted.cells = [
+        new_code_cell(cell.source)
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and index not in tests
+    ]
+    return pasted
 
 
 def _with_nbgrader_metadata(notebook, index: int, **changes):
@@ -383,6 +410,27 @@ STRUCTURAL = (
         "structural",
         "honest, with every test cell deleted",
         _flat("notests", lambda c: delete_cells(c.source, grade_cell_indices(c.source))),
+        FULL,
+    ),
+    Case(
+        "strippedmetadata",
+        "structural",
+        "honest, saved by an editor that keeps no cell metadata (no nbgrader roles left)",
+        _flat("strippedmetadata", lambda c: _without_cell_metadata(c.source)),
+        FULL,
+    ),
+    Case(
+        "newnotebook",
+        "structural",
+        "honest code cells pasted into a new notebook: no test cells, no metadata",
+        _flat("newnotebook", lambda c: _code_pasted_into_new_notebook(c.source)),
+        FULL,
+    ),
+    Case(
+        "floaterrorsraise",
+        "structural",
+        "honest, debugging with np.seterr(all='raise') and warnings turned into errors",
+        _flat("floaterrorsraise", lambda c: after_imports(c.source, RAISE_ON_FLOAT_ERRORS)),
         FULL,
     ),
     Case(
