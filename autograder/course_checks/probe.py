@@ -10,14 +10,19 @@ to it can only change what is written, and what is written is checked.
 For functions that return gradients the grader then measures, from outside
 the kernel, the CPU time of the backward pass against its forward pass,
 cell by cell: :class:`Timing` loads the larger timing input, and its
-run_baseline and run_timed each make one call.
+run_baseline and run_timed each make one call, with printing silenced
+(:func:`measured`).
 """
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import io
 import json
+import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -103,6 +108,41 @@ def call_baseline(baseline: str, names, functions: Mapping[str, object], inputs)
     return functions[baseline](*args)
 
 
+class _Discard(io.TextIOBase):
+    """A text stream that drops what is written to it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _print_nothing(*args, **kwargs) -> None:
+    """print while a call is measured: its arguments were evaluated (work
+    done to compute them counts), nothing is formatted or sent."""
+
+
+@contextlib.contextmanager
+def measured() -> Iterator[None]:
+    """What a measured call runs under: floating-point errors ignored, as in
+    every graded call, and printing silenced: ``print`` does nothing and
+    ``sys.stdout``/``sys.stderr`` drop what is written. Formatting arrays
+    and sending them to the notebook costs far more CPU than the arithmetic
+    of a small step: a right backward that prints its gradients at every
+    time step measured 180 to 400 times its forward pass, and lost its
+    points as if it differentiated numerically. Silencing the forward pass
+    too means prints cannot make the baseline costly either."""
+    saved = builtins.print, sys.stdout, sys.stderr
+    builtins.print = _print_nothing
+    sys.stdout = sys.stderr = _Discard()
+    try:
+        with float_errors_ignored():
+            yield
+    finally:
+        builtins.print, sys.stdout, sys.stderr = saved
+
+
 class Timing:
     """The timed calls of one function, made one per cell so that the grader
     can read the kernel's CPU time between them.
@@ -160,7 +200,7 @@ class Timing:
         call = self.baseline_calls
         self.baseline_calls += 1
         inputs = self.inputs(call, self.baseline_args)
-        with float_errors_ignored():
+        with measured():
             result = call_baseline(self.baseline, self.baseline_args, self.namespace, inputs)
         if self.spec.kind == "backward":
             values = as_sequence(result, len(self.spec.upstream) + 1, self.baseline, [])
@@ -174,12 +214,12 @@ class Timing:
             call, cache = self.caches.pop(0)
             inputs = self.inputs(call, [arg.name for arg in self.spec.upstream])
             upstream = [inputs[arg.name] for arg in self.spec.upstream]
-            with float_errors_ignored():
+            with measured():
                 result = self.namespace[self.spec.name](*upstream, cache)
         else:
             call = self.timed_calls
             positional, keywords = arguments(self.spec, self.inputs(call))
-            with float_errors_ignored():
+            with measured():
                 result = self.namespace[self.spec.name](*positional, **keywords)
         self.timed_calls += 1
         outputs = returned_outputs(self.spec, result)

@@ -215,6 +215,16 @@ class CostVerdict:
         ratio = self.ratio
         return ratio is not None and self.multiple / 3 < ratio < 3 * self.multiple
 
+    @property
+    def reason(self) -> str:
+        """Why a gradient right on the hidden cases earns nothing, as each
+        output's line says it: a wrong or failed timed call is a mistake
+        that shows only on the larger input (truncated back-propagation
+        shows only on long sequences), not evidence of finite differences."""
+        if self.failure:
+            return "not on the larger input its cost is measured on"
+        return "not computed by back-propagation"
+
     def note(self) -> str:
         """The sentence the feedback shows when the gradients earn nothing."""
         judged = (
@@ -225,7 +235,9 @@ class CostVerdict:
             return (
                 f"Not credited: on a larger hidden input, the one its cost is measured on, "
                 f"{self.failure}. A gradient is credited only when every timed call returns "
-                f"it, computed on that call's own input. {judged}"
+                f"it right, computed on that call's own input: the gradients below were right "
+                f"on the hidden cases, which are smaller (a mistake that shows only on longer "
+                f"sequences or larger sizes is still a mistake)."
             )
         why = (
             "Back-propagation costs a small multiple of the forward pass; finite "

@@ -33,6 +33,10 @@ MATCH = 1e-6
 """A wrong output "matches" a pattern when it is this close to it (relative
 error): far tighter than any accident, far looser than round-off."""
 
+SEPARATION = 100.0
+"""One gate block is "the" wrong one when its error is at least this many
+times every other block's."""
+
 
 def diagnose(
     test: HiddenTest,
@@ -61,7 +65,7 @@ def diagnose(
                 )
     if not failed:
         return
-    _known_variants(test, case, inputs, values, failed, verdicts)
+    _known_variants(test, case, inputs, values, references, failed, verdicts)
     layout = spec.layout(case.layout)
     for name in sorted(failed):
         verdict = verdicts[name]
@@ -83,6 +87,15 @@ def _one_gate(verdict: OutputVerdict, axes) -> str:
     gates = wrong_gates(verdict.slice_errors, verdict.tolerance)
     if len(gates) != 1:
         return ""
+    others = [
+        error
+        for key, error in verdict.slice_errors.items()
+        if key.startswith("gate") and key.split()[1] != gates[0]
+    ]
+    if others and max(others) * SEPARATION > verdict.slice_errors[f"gate {gates[0]}"]:
+        # Errors of one size in every gate, one just over the tolerance: round-off
+        # (float32 arithmetic, say), not a mistake in one gate.
+        return ""
     verdict.equation = GATE_EQUATIONS[gates[0]]
     return (
         f"only the rows of gate {gates[0]} are wrong: the mistake is in the gradient of that "
@@ -90,13 +103,17 @@ def _one_gate(verdict: OutputVerdict, axes) -> str:
     )
 
 
-def _known_variants(test, case, inputs, values, failed, verdicts) -> None:
+def _known_variants(test, case, inputs, values, references, failed, verdicts) -> None:
     for variant in VARIANTS.get(test.spec.name, ()):
         if not failed & set(variant.outputs):
             continue
         expected = variant.compute(inputs, case)
         for name in failed & set(expected):
             if verdicts[name].hint:
+                continue
+            if relative_error(expected[name], references[name]) <= MATCH:
+                # The mistake changes nothing on this case (dh added only at the
+                # last step, when there is one step): matching it says nothing.
                 continue
             if relative_error(values[name], expected[name]) <= MATCH:
                 verdicts[name].hint = variant.hint
@@ -127,7 +144,10 @@ def _generic(function: str, name: str, value, references, case: Case) -> str:
 
 
 def _factor(value: np.ndarray, reference: np.ndarray) -> float | None:
-    """k when value = k * reference for a k other than 1, else None."""
+    """k when value = k * reference for a k other than 1, else None (and
+    None for a single number, always a multiple of another)."""
+    if reference.size <= 1:
+        return None
     norm = float(np.sum(reference * reference))
     if norm == 0.0:
         return None

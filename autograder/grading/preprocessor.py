@@ -353,7 +353,7 @@ class TrustedExecute(Execute):
             if measured is not None:
                 cost_record = measured.record()
                 if measured.too_costly:
-                    verdict.withhold_gradients(result, measured.note())
+                    verdict.withhold_gradients(result, measured.note(), measured.reason)
         self._graded_outputs[index] = [
             new_output("stream", name="stdout", text=result.message() + "\n"),
             new_output(

@@ -231,9 +231,10 @@ def judge_outputs(
     return HiddenVerdict(spec.name, verdicts, where, score, points, list(notes or ()))
 
 
-def withhold_gradients(result: HiddenVerdict, note: str) -> None:
-    """Take the points of every gradient (its value may be right: the way it
-    was computed is not back-propagation) and say why."""
+def withhold_gradients(result: HiddenVerdict, note: str, reason: str) -> None:
+    """Take the points of every gradient that was right on the hidden cases
+    and say why: `note` above the outputs, and on each output "right values
+    (...), but <reason> (see above)"."""
     for index, verdict in enumerate(result.outputs):
         if verdict.passed and verdict.output.rule == GRADIENT:
             result.outputs[index] = OutputVerdict(
@@ -242,7 +243,7 @@ def withhold_gradients(result: HiddenVerdict, note: str) -> None:
                 verdict.tolerance,
                 False,
                 problem=f"not credited: right values (relative error {verdict.error:.1e}), "
-                "but not computed by back-propagation (see above)",
+                f"but {reason} (see above)",
             )
     result.notes.append(note)
     result.score = _score(result.outputs, result.points)

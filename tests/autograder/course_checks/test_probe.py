@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import json
+import sys
 
 import numpy as np
 
@@ -140,3 +142,31 @@ def test_without_its_forward_a_loss_is_timed_against_elementwise_passes(tmp_path
     probe.run_baseline()
     probe.run_timed()
     assert len(probe.records) == 1
+
+
+def test_a_measured_call_prints_nothing_and_print_comes_back(tmp_path, capsys):
+    """A backward that prints its gradients at every call, and writes to
+    stdout and stderr: is nothing printed while it is timed (formatting the
+    arrays would be measured as its cost), are its values still recorded,
+    and are print and the streams the notebook's again afterwards?"""
+    _, path = _timing_file(tmp_path, "rnn_step_backward")
+    calls = []
+
+    def rnn_step_backward(dh, cache):
+        gradients = REFERENCE_FUNCTIONS["rnn_step_backward"](dh, cache)
+        calls.append(len(gradients))
+        print("gradients", *gradients)
+        sys.stdout.write("dx\n")
+        sys.stderr.write("db\n")
+        return gradients
+
+    printing = (builtins.print, sys.stdout, sys.stderr)
+    probe = Timing({**REFERENCE_FUNCTIONS, "rnn_step_backward": rnn_step_backward}, str(path))
+    for _ in range(2):
+        probe.run_baseline()
+        probe.run_timed()
+    assert (builtins.print, sys.stdout, sys.stderr) == printing
+    assert capsys.readouterr() == ("", "")
+    assert calls == [5, 5] and len(probe.records) == 2
+    print("after")
+    assert capsys.readouterr().out == "after\n"

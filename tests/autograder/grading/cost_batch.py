@@ -35,7 +35,16 @@ GRADING_SEED = 20261128
 
 HONEST_STYLES = {
     "a1_softmax": ("rows", "onehot", "scalar"),
-    "a2_rnn": ("vectorised", "batch_loop", "einsum", "recompute", "loops", "rerun", "scalar"),
+    "a2_rnn": (
+        "vectorised",
+        "batch_loop",
+        "einsum",
+        "recompute",
+        "loops",
+        "rerun",
+        "printing",
+        "scalar",
+    ),
     "a3_lstm": ("vectorised", "batch_loop", "einsum", "preallocated", "loops", "rerun", "scalar"),
 }
 """The honest styles of each assignment besides the instructor's: the

@@ -166,6 +166,10 @@ def test_a_failed_or_wrong_timed_call_earns_the_gradients_nothing():
         "Not credited: on a larger hidden input, the one its cost is measured on, "
         "rnn_backward returned a wrong dW"
     )
+    # A mistake that shows only on the larger input, not a charge of finite differences.
+    assert "back-propagation" not in verdict.note() + verdict.reason
+    assert verdict.reason == "not on the larger input its cost is measured on"
+    assert _verdict(timed_seconds=500.0).reason == "not computed by back-propagation"
 
 
 def _records(tmp_path, name: str, functions, calls: int = 6, seed: int = 11) -> tuple:

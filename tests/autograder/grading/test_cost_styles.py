@@ -71,12 +71,13 @@ def _mixed(assignment: str, student: str, picks: dict[str, str]) -> Numerical:
 
 HONEST = {
     "a1_softmax": ("rows", "onehot"),
-    "a2_rnn": ("batch_loop", "loops", "rerun"),
+    "a2_rnn": ("batch_loop", "loops", "rerun", "printing"),
     "a3_lstm": ("batch_loop", "loops", "rerun"),
 }
 """The honest styles graded besides the instructor's: the costliest ones
 (Python loops over the batch, over the batch and time, the forward run
-again inside the backward), whose ratios come closest to the multiple.
+again inside the backward), whose ratios come closest to the multiple,
+and one that prints its gradients at every step (a debugging leftover).
 benchmarks/backward_cost.py measures every style (vectorised, einsum,
 recomputing, preallocated too); the scalar-loop styles of slow_honest/
 are measured there but not held to full marks (see the README)."""

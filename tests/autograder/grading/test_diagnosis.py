@@ -9,6 +9,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from autograder.cases import HIDDEN_TESTS
+from autograder.course_checks.compare import OutputVerdict, compare
+from autograder.course_checks.specs import SPECS
+from autograder.grading import diagnosis
+from autograder.grading.diagnosis import diagnose
 from solutions import lstm, rnn
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS, grade_in_process
 
@@ -148,3 +153,65 @@ def test_an_overflowing_softmax_is_told_why(tmp_path):
 
     result = _grade(tmp_path, "softmax", softmax=softmax)
     assert "unless each row's own maximum is subtracted first" in _verdict(result, "S").hint
+
+
+def _round_off(value: np.ndarray) -> np.ndarray:
+    """`value` with a relative error of 3e-7 in every entry, just over the
+    tolerance of 1e-7: float32 arithmetic gives errors of that size."""
+    return value * (1.0 + 3e-7)
+
+
+def test_round_off_on_a_single_step_is_not_named_as_a_known_mistake():
+    """On the hidden case with one time step, adding dh only at the last
+    step gives the right gradient. Is an rnn_backward off by round-off
+    there told nothing about that mistake (it matched it within 1e-6)?"""
+    test = HIDDEN_TESTS["rnn_backward"]
+    case = test.case("case1")
+    assert case.sizes["T"] == 1
+    inputs = test.draw(SEED)["case1"]
+    names = [output.name for output in test.spec.outputs]
+    references = dict(zip(names, test.reference(inputs, case), strict=True))
+    values = {name: _round_off(reference) for name, reference in references.items()}
+    verdicts = {
+        output.name: compare(
+            output, values[output.name], references[output.name],
+            test.spec.layout(case.layout).axes[output.name], recurrent=True,
+        )
+        for output in test.spec.outputs
+    }  # fmt: skip
+    diagnose(test, case, inputs, values, references, verdicts)
+    failed = [verdict for verdict in verdicts.values() if not verdict.passed]
+    assert failed
+    for verdict in failed:
+        assert "only at the last step" not in verdict.hint, verdict.line()
+
+
+def _gate_verdict(errors: dict[str, float]) -> OutputVerdict:
+    output = next(o for o in SPECS["lstm_step_backward"].outputs if o.name == "dW")
+    slices = {f"gate {gate}": error for gate, error in errors.items()}
+    return OutputVerdict(output, max(errors.values()), 1e-7, False, slice_errors=slices)
+
+
+def test_one_gate_is_named_only_when_its_error_stands_out():
+    """Is a gate block named as the wrong one when its error dwarfs the
+    others' (a mistake in that gate), and not when every block has round-off
+    of one size and one is just over the tolerance?"""
+    mistake = _gate_verdict({"i": 2e-11, "f": 3e-11, "o": 0.4, "g": 1e-11})
+    round_off = _gate_verdict({"i": 8e-8, "f": 9e-8, "o": 1.3e-7, "g": 7e-8})
+    assert diagnosis._one_gate(mistake, ("4H", "D")).startswith("only the rows of gate o")
+    assert diagnosis._one_gate(round_off, ("4H", "D")) == ""
+
+
+def test_a_single_number_is_not_called_a_constant_factor_off(tmp_path):
+    """A loss that ignores the mask (its gradient applies it): is the wrong
+    scalar loss left without the "a constant factor is off" hint (any
+    number is a multiple of any other)?"""
+
+    def temporal_softmax_loss(o, y, mask=None):
+        loss, _ = REFERENCE_FUNCTIONS["temporal_softmax_loss"](o, y)
+        return loss, REFERENCE_FUNCTIONS["temporal_softmax_loss"](o, y, mask)[1]
+
+    result = _grade(tmp_path, "temporal_softmax_loss", temporal_softmax_loss=temporal_softmax_loss)
+    loss = _verdict(result, "loss")
+    assert not loss.passed
+    assert "constant factor" not in loss.hint, loss.line()

@@ -63,11 +63,12 @@ def test_withheld_gradients_lose_their_points_and_say_why(tmp_path):
     result = grade_in_process(
         tmp_path, "softmax_cross_entropy", REFERENCE_FUNCTIONS, SEED, points=2
     )
-    verdict.withhold_gradients(result, "Not credited: too costly.")
+    verdict.withhold_gradients(result, "Not credited: too costly.", "not computed so")
     assert result.score == 1
     assert [v.passed for v in result.outputs] == [True, False]
     assert "Not credited: too costly." in result.message()
-    assert result.outputs[1].problem.startswith("not credited: right values")
+    assert result.outputs[1].problem.startswith("not credited: right values (relative error ")
+    assert result.outputs[1].problem.endswith("), but not computed so (see above)")
 
 
 def test_hidden_inputs_differ_from_the_public_ones():
