@@ -133,7 +133,9 @@ def _generic(function: str, name: str, value, references, case: Case) -> str:
                 f"order? {function} returns ({', '.join(names)})"
             )
     if value.ndim == 2 and value.shape == value.shape[::-1]:
-        if relative_error(value.T, reference) <= MATCH:
+        # A symmetric (or 1 x 1) right value is its own transpose: no hint then.
+        symmetric = relative_error(reference.T, reference) <= MATCH
+        if not symmetric and relative_error(value.T, reference) <= MATCH:
             return f"{name} is the transpose of the right value"
     if value.size and relative_error(-value, reference) <= MATCH:
         return f"{name} has the wrong sign"

@@ -202,13 +202,30 @@ def _from_student_folder(folder, assignment, submissions, rejections, export) ->
     student = folder.name
     inner = folder / assignment
     if not inner.is_dir():
-        rejections.append(Rejection(folder, f"no folder {assignment}/ inside {folder.name}/"))
+        if not _holds_other_assignments_only(folder, assignment):
+            rejections.append(Rejection(folder, f"no folder {assignment}/ inside {folder.name}/"))
         return
     notebook = _pick_notebook(inner, assignment)
     if isinstance(notebook, str):
         rejections.append(Rejection(folder, notebook))
     elif _valid_student(student, folder, rejections):
         submissions.append(Submission(student, assignment, notebook, folder))
+
+
+def _holds_other_assignments_only(folder: Path, assignment: str) -> bool:
+    """Does a student's folder hold other assignments' submissions in
+    nbgrader's layout (``<id>/<id>.ipynb``) and nothing of `assignment`?
+    nbgrader's submitted/ folder keeps every assignment of a student: one
+    who has not handed this one in has nothing to grade, and nothing wrong."""
+    children = [child for child in folder.iterdir() if not child.name.startswith(".")]
+    return (
+        bool(children)
+        and all(
+            child.is_dir() and not child.is_symlink() and (child / f"{child.name}.ipynb").is_file()
+            for child in children
+        )
+        and not any(child.name.casefold() == assignment.casefold() for child in children)
+    )
 
 
 def _student_from_name(name: str, assignment: str) -> str:

@@ -215,3 +215,19 @@ def test_a_single_number_is_not_called_a_constant_factor_off(tmp_path):
     loss = _verdict(result, "loss")
     assert not loss.passed
     assert "constant factor" not in loss.hint, loss.line()
+
+
+def test_a_one_by_one_value_is_not_called_a_transpose():
+    """dc_prev of a case with N = H = 1 off by round-off: a 1 x 1 matrix is
+    its own transpose, so is the hint not "the transpose of the right
+    value"? (A real transpose of a square value still is.)"""
+    test = HIDDEN_TESTS["lstm_step_backward"]
+    case = next(test.case(n) for n in test.case_names() if test.case(n).sizes["H"] == 1)
+    reference = np.array([[0.25]])
+    assert diagnosis._generic("lstm_step_backward", "dc_prev", _round_off(reference),
+                              {"dc_prev": reference}, case) == ""  # fmt: skip
+    square = np.arange(4.0).reshape(2, 2)
+    assert (
+        diagnosis._generic("lstm_step_backward", "dc_prev", square.T, {"dc_prev": square}, case)
+        == "dc_prev is the transpose of the right value"
+    )

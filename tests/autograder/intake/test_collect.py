@@ -108,6 +108,20 @@ def test_a_student_folder_without_the_assignment_folder_is_rejected(folder, scra
     assert rejected == {"jdoe": f"no folder {ASSIGNMENT}/ inside jdoe/"}
 
 
+def test_a_student_who_handed_in_only_other_assignments_is_not_rejected(folder, scratch):
+    """nbgrader's submitted/ folder keeps every assignment of a student: is a
+    student with only another assignment's folder left out without a
+    rejection, while one with a stray folder beside it is still rejected?"""
+    _write(folder / "alice" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    _write(folder / "jdoe" / "a2_rnn" / "a2_rnn.ipynb")
+    _write(folder / "jdoe" / "a2_rnn" / "timestamp.txt", "2025-10-17 12:00:00")
+    _write(folder / "kim" / "a2_rnn" / "a2_rnn.ipynb")
+    _write(folder / "kim" / "homework" / f"{ASSIGNMENT}.ipynb")
+    found, rejected = _run(folder, scratch)
+    assert list(found) == ["alice"]
+    assert rejected == {"kim": f"no folder {ASSIGNMENT}/ inside kim/"}
+
+
 def test_a_zip_with_extra_folders_and_junk_gives_its_notebook(folder, scratch):
     """Are __MACOSX and checkpoint copies ignored, and the notebook named
     after the assignment found however deep?"""
