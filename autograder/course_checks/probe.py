@@ -183,10 +183,23 @@ class Timing:
         function, names = self.spec.cost_baseline
         self.baseline = function
         self.baseline_args = names
-        if self.spec.kind != "backward" and not callable(namespace.get(function)):
-            # A loss whose forward the notebook lacks is timed against elementwise
-            # passes (a backward cannot be: it needs its forward's cache).
+        if self.spec.kind != "backward" and not self._forward_runs():
+            # A loss whose forward the notebook lacks, or whose forward raises (a
+            # stub left as released), is timed against elementwise passes: its own
+            # gradient is not the forward's to lose. A backward cannot be: it
+            # needs its forward's cache.
             self.baseline = ELEMENTWISE
+
+    def _forward_runs(self) -> bool:
+        """Does the baseline forward exist and return on the base input?"""
+        if not callable(self.namespace.get(self.baseline)):
+            return False
+        try:
+            with measured():
+                call_baseline(self.baseline, self.baseline_args, self.namespace, self.base)
+        except Exception:  # anything the student's forward raises
+            return False
+        return True
 
     def inputs(self, call: int, names=None) -> dict[str, np.ndarray]:
         """The input of call number `call` ({argument: array}; only `names`

@@ -241,7 +241,8 @@ class CostVerdict:
             )
         why = (
             "Back-propagation costs a small multiple of the forward pass; finite "
-            "differences cost one forward pass per parameter."
+            "differences cost one forward pass per parameter, and building a full Jacobian "
+            "for every example costs about one per class or unit: use the short formula."
         )
         ratio = self.ratio
         if ratio is not None and ratio > self.multiple:

@@ -26,7 +26,7 @@ import numpy as np
 from autograder.cases import HiddenTest
 from autograder.course_checks.compare import OutputVerdict, relative_error, wrong_gates
 from autograder.course_checks.inputs import Case
-from autograder.course_checks.specs import GATE_EQUATIONS, UNCHANGED
+from autograder.course_checks.specs import GATE_EQUATIONS, SPECS, UNCHANGED
 from autograder.grading.variants import VARIANTS
 
 MATCH = 1e-6
@@ -141,7 +141,7 @@ def _generic(function: str, name: str, value, references, case: Case) -> str:
         return f"{name} has the wrong sign"
     factor = _factor(value, reference)
     if factor is not None:
-        return _factor_hint(name, factor, case)
+        return _factor_hint(function, name, factor, case)
     return ""
 
 
@@ -159,8 +159,13 @@ def _factor(value: np.ndarray, reference: np.ndarray) -> float | None:
     return k if relative_error(value, k * reference) <= MATCH else None
 
 
-def _factor_hint(name: str, factor: float, case: Case) -> str:
-    sizes = {axis: n for axis, n in case.sizes.items() if n > 1}
+def _factor_hint(function: str, name: str, factor: float, case: Case) -> str:
+    """Name the factor when it is the size of an axis a loss averages or sums
+    over (N, T), for a function that computes a loss; else just give it."""
+    has_loss = any(output.name == "loss" for output in SPECS[function].outputs)
+    sizes = {
+        axis: n for axis, n in case.sizes.items() if n > 1 and has_loss and axis in ("N", "T")
+    }
     named = {f"{axis}={n}": float(n) for axis, n in sizes.items()}
     if "N" in sizes and "T" in sizes:
         named[f"N*T={sizes['N'] * sizes['T']}"] = float(sizes["N"] * sizes["T"])

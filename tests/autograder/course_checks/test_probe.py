@@ -144,6 +144,23 @@ def test_without_its_forward_a_loss_is_timed_against_elementwise_passes(tmp_path
     assert len(probe.records) == 1
 
 
+def test_a_loss_whose_forward_raises_is_timed_against_elementwise_passes(tmp_path):
+    """softmax left as the released stub, cross-entropy written on its own:
+    is the loss timed against elementwise passes (its gradient is not the
+    stub's to lose), while a softmax that works stays the baseline?"""
+    _, path = _timing_file(tmp_path, "softmax_cross_entropy")
+
+    def softmax(z):
+        raise NotImplementedError()
+
+    stubbed = Timing({**REFERENCE_FUNCTIONS, "softmax": softmax}, str(path))
+    assert stubbed.baseline == "elementwise"
+    stubbed.run_baseline()
+    stubbed.run_timed()
+    assert len(stubbed.records) == 1
+    assert Timing(REFERENCE_FUNCTIONS, str(path)).baseline == "softmax"
+
+
 def test_a_measured_call_prints_nothing_and_print_comes_back(tmp_path, capsys):
     """A backward that prints its gradients at every call, and writes to
     stdout and stderr: is nothing printed while it is timed (formatting the

@@ -231,3 +231,25 @@ def test_a_one_by_one_value_is_not_called_a_transpose():
         diagnosis._generic("lstm_step_backward", "dc_prev", square.T, {"dc_prev": square}, case)
         == "dc_prev is the transpose of the right value"
     )
+
+
+def test_a_factor_is_named_as_a_mean_only_for_a_loss_and_its_batch_axes():
+    """db doubled in an LSTM step (no loss, no mean anywhere) on a case with
+    D = 2: is the hint the plain factor, not "D=2 times ...: a mean
+    missing?", while a loss's gradient N times too large is still named?"""
+    test = HIDDEN_TESTS["lstm_step_backward"]
+    case = next(test.case(n) for n in test.case_names() if test.case(n).sizes.get("D") == 2)
+    reference = np.array([0.5, -1.5, 2.0])
+    assert diagnosis._generic("lstm_step_backward", "db", 2.0 * reference,
+                              {"db": reference}, case) == (
+        "db is the right value times 2: a constant factor is off"
+    )  # fmt: skip
+    loss_test = HIDDEN_TESTS["softmax_cross_entropy"]
+    loss_case = next(
+        loss_test.case(n) for n in loss_test.case_names() if loss_test.case(n).sizes["N"] > 1
+    )
+    n = loss_case.sizes["N"]
+    gradient = np.arange(1.0, 7.0).reshape(2, 3)
+    hint = diagnosis._generic("softmax_cross_entropy", "dlogits", n * gradient,
+                              {"loss": np.array(1.0), "dlogits": gradient}, loss_case)  # fmt: skip
+    assert hint.startswith(f"dlogits is N={n} times the right value")
