@@ -236,8 +236,9 @@ class CostVerdict:
                 f"Not credited: on a larger hidden input, the one its cost is measured on, "
                 f"{self.failure}. A gradient is credited only when every timed call returns "
                 f"it right, computed on that call's own input: the gradients below were right "
-                f"on the hidden cases, which are smaller (a mistake that shows only on longer "
-                f"sequences or larger sizes is still a mistake)."
+                f"on the hidden cases, which are smaller and called one at a time (a mistake "
+                f"that shows only on longer sequences, larger sizes, or when several forward "
+                f"passes run before their backward passes, is still a mistake)."
             )
         why = (
             "Back-propagation costs a small multiple of the forward pass; finite "
