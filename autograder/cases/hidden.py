@@ -21,7 +21,7 @@ import numpy as np
 from autograder.cases.references import REFERENCES
 from autograder.cases.timing import TimingInput, draw_timing
 from autograder.course_checks.inputs import Case, make_inputs
-from autograder.course_checks.specs import SPECS, FunctionSpec
+from autograder.course_checks.specs import LOSS_AT_LAST_STEP, ONLY_DC_REACHES, SPECS, FunctionSpec
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,11 @@ _SEQUENCE = _cases(
     Case(sizes={"N": 3, "T": 3, "D": 4, "H": 1}),
     Case(sizes={"N": 2, "T": 6, "D": 2, "H": 2}),
 )
+_LSTM_STEP_BACKWARD = (*_STEP, Case(sizes={"N": 2, "D": 3, "H": 4}, promises=(ONLY_DC_REACHES,)))
+_SEQUENCE_BACKWARD = (
+    *_SEQUENCE,
+    Case(sizes={"N": 2, "T": 5, "D": 3, "H": 3}, promises=(LOSS_AT_LAST_STEP,)),
+)
 _OUTPUT = _cases(
     Case("sequence", {"N": 2, "T": 3, "H": 4, "K": 5}),
     Case("single step", {"N": 3, "H": 4, "K": 2}),
@@ -137,6 +142,7 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case(sizes={"K": 5}),
         Case(sizes={"K": 1}, promises=("K = 1",)),
         Case(sizes={"K": 4}, large_logits=True, promises=(_LARGE,)),
+        Case(sizes={"K": 4}, large_logits=True, negative_maximum=True, promises=(_LARGE,)),
     ),
     "softmax_cross_entropy": _cases(
         Case(sizes={"N": 4, "K": 5}),
@@ -152,7 +158,7 @@ CASES: dict[str, tuple[Case, ...]] = {
     "rnn_step_forward": _STEP,
     "rnn_step_backward": _STEP,
     "rnn_forward": _SEQUENCE,
-    "rnn_backward": _SEQUENCE,
+    "rnn_backward": _SEQUENCE_BACKWARD,
     "output_forward": _OUTPUT,
     "output_backward": _OUTPUT,
     "rnn_loss": _cases(
@@ -161,9 +167,9 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case(sizes={"N": 1, "T": 1, "D": 2, "H": 1, "K": 2}, omit=("mask",)),
     ),
     "lstm_step_forward": _STEP,
-    "lstm_step_backward": _STEP,
+    "lstm_step_backward": _LSTM_STEP_BACKWARD,
     "lstm_forward": _SEQUENCE,
-    "lstm_backward": _SEQUENCE,
+    "lstm_backward": _SEQUENCE_BACKWARD,
 }
 
 TIMING: dict[str, Case] = {

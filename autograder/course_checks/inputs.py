@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .specs import FD_STEP, SPECS, FunctionSpec
+from .specs import FD_STEP, LOSS_AT_LAST_STEP, ONLY_DC_REACHES, SPECS, FunctionSpec
 from .testfunctions import draw_parameters
 
 LARGE_LOGIT_STEP = 1e-2
@@ -32,8 +32,10 @@ MIN_LARGE_LOGIT_GAP = 20.0
 """Least distance between two logits of a row in the large-logit cases."""
 
 OVERFLOWING_LOGIT = 1000.0
-"""Some logit of every large-logit case exceeds this: exp() overflows above
-709, so a softmax without the row-maximum shift gives inf / inf."""
+"""Some row maximum of every large-logit case is beyond +-this: exp()
+overflows above 709, so a softmax without the row-maximum shift gives
+inf / inf; and below -745 every entry of a row underflows, so a shift by
+anything but the row's maximum gives 0 / 0."""
 
 ROW_MAXIMA_APART = 1500.0
 """In large-logit cases the rows' maxima lie at least this far apart, so a
@@ -51,6 +53,9 @@ class Case:
     layout: name of the spec's layout (None: the main one).
     sizes: axis lengths, e.g. {"N": 2, "T": 3, "D": 4, "H": 5}.
     large_logits: logits of size 1e4, built as the module docstring says.
+    negative_maximum: with large_logits, rows alternate in sign starting
+        below -OVERFLOWING_LOGIT instead of above it (a single row is then
+        all large negative numbers).
     omit: optional arguments left out of the call.
     step: the step passed to numerical_gradient as h (None: left out).
     promises: the spec's promises this case exercises.
@@ -60,6 +65,7 @@ class Case:
     layout: str | None = None
     sizes: Mapping[str, int] = field(default_factory=dict)
     large_logits: bool = False
+    negative_maximum: bool = False
     omit: tuple[str, ...] = ()
     step: float | None = None
     promises: tuple[str, ...] = ()
@@ -76,8 +82,10 @@ class Case:
         if self.layout:
             parts.append(self.layout)
         if self.large_logits:
-            parts.append("logits of size 1e4")
+            parts.append("logits near -1e4" if self.negative_maximum else "logits of size 1e4")
         parts += [f"{name} left out" for name in self.omit]
+        # The zero upstream gradients cannot be told from the sizes; say so.
+        parts += [p for p in self.promises if p in (ONLY_DC_REACHES, LOSS_AT_LAST_STEP)]
         if self.step is not None:
             parts.append(f"h={self.step:g}")
         return ", ".join(part for part in parts if part)
@@ -135,7 +143,7 @@ def _draw(kind: str, rng, shape, sizes, case: Case, previous) -> np.ndarray:
     if kind == "mask":
         return _mask_with_gaps(rng, shape)
     if kind == "logits" and case.large_logits:
-        return _large_logits(rng, shape)
+        return _large_logits(rng, shape, -1.0 if case.negative_maximum else 1.0)
     if kind == "pair":
         return _pair_peaking_elsewhere(rng, previous)
     return rng.standard_normal(shape)
@@ -162,13 +170,15 @@ def _mask_with_gaps(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndar
     return mask
 
 
-def _large_logits(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+def _large_logits(
+    rng: np.random.Generator, shape: tuple[int, ...], first_sign: float
+) -> np.ndarray:
     """Logits of size about 1e4 whose rows (along the last axis) have
 
     - entries at least MIN_LARGE_LOGIT_GAP apart (the loss is then linear to
       within e^-20 around them, and the references' differences exact);
-    - maxima at least ROW_MAXIMA_APART apart, alternating in sign, the
-      largest above OVERFLOWING_LOGIT.
+    - maxima at least ROW_MAXIMA_APART apart, alternating in sign, the first
+      row's of sign `first_sign` (+1 or -1) and beyond OVERFLOWING_LOGIT.
     """
     k = shape[-1]
     rows = int(np.prod(shape[:-1], dtype=int))
@@ -176,8 +186,8 @@ def _large_logits(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarra
     order = rng.permutation(rows)
     for position, row in enumerate(order):
         # Row maxima at about +-(2000 + 1600 r): far apart, both signs, and the
-        # first one far above the overflow threshold.
-        sign = 1.0 if position % 2 == 0 else -1.0
+        # first one far beyond the overflow threshold, on the side asked for.
+        sign = first_sign if position % 2 == 0 else -first_sign
         maximum = sign * (2000.0 + (ROW_MAXIMA_APART + 100.0) * (position // 2))
         maximum += rng.uniform(-50.0, 50.0)
         offsets = _separated_offsets(rng, k)
@@ -245,6 +255,10 @@ def _apply_promises(spec: FunctionSpec, rng, case: Case, inputs: dict) -> None:
         # decides the denominator.
         inputs["a"] = inputs["a"] * 1e-11
         inputs["b"] = inputs["b"] * 1e-11
+    if ONLY_DC_REACHES in promises:
+        inputs["dh"] = np.zeros_like(inputs["dh"])
+    if LOSS_AT_LAST_STEP in promises:
+        inputs["dh"][:, :-1] = 0.0
     if spec.args[0].kind == "logits" or any(a.kind == "labels" for a in spec.args):
         _place_labels(spec, rng, case, inputs)
 

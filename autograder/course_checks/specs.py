@@ -40,6 +40,17 @@ ABSOLUTE_FLOOR = 1e-9
 output whose entries all differ by less passes even when the output is so
 small that its relative error is large."""
 
+ONLY_DC_REACHES = "dh = 0: only dc reaches the step"
+"""Promise of an LSTM step's backward: the upstream dh is all zeros and dc
+is not, as at a step whose hidden state feeds nothing but the next step's
+cell. A backward that shortcuts a zero dh drops dc there."""
+
+LOSS_AT_LAST_STEP = "a loss on the last step only"
+"""Promise of a backward through time: dh is zero at every step but the
+last, as for a sequence classifier. Every earlier gradient is then carried
+back through the recurrence alone; a backward that skips the steps where
+nothing comes from above drops it."""
+
 FD_STEP = 1e-5
 """The step of every centred difference, unless a case says otherwise."""
 
@@ -402,6 +413,7 @@ SPECS: dict[str, FunctionSpec] = {
             forward="rnn_forward",
             upstream=(Arg("dh"),),
             recurrent=True,
+            promises=(LOSS_AT_LAST_STEP,),
             cost_baseline=("rnn_forward", ("x", "h0", "U", "W", "b")),
         ),
         FunctionSpec(
@@ -550,6 +562,7 @@ SPECS: dict[str, FunctionSpec] = {
             kind="backward",
             forward="lstm_step_forward",
             upstream=(Arg("dh"), Arg("dc")),
+            promises=(ONLY_DC_REACHES,),
             cost_baseline=("lstm_step_forward", ("x", "h_prev", "c_prev", "U", "W", "b")),
         ),
         FunctionSpec(
@@ -585,6 +598,7 @@ SPECS: dict[str, FunctionSpec] = {
             forward="lstm_forward",
             upstream=(Arg("dh"),),
             recurrent=True,
+            promises=(LOSS_AT_LAST_STEP,),
             cost_baseline=("lstm_forward", ("x", "h0", "c0", "U", "W", "b")),
         ),
     )

@@ -134,7 +134,14 @@ class Batch:
             FileNotFoundError: `folder` does not exist.
             autograder.intake.times.TimeError: a sidecar of times cannot be read.
         """
-        submissions, rejections = collect(folder, self.assignment, scratch, self.roster, self.zone)
+        submissions, rejections = collect(
+            folder,
+            self.assignment,
+            scratch,
+            self.roster,
+            self.zone,
+            other_assignments=self.course.authored_assignments(),
+        )
         if self.students:
             submissions = [s for s in submissions if s.student in self.students]
         plan = Plan(submissions=submissions, rejections=rejections)

@@ -30,6 +30,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -92,6 +93,7 @@ class _Export:
 
     roster: Roster | None
     sidecars: Sidecars
+    other_assignments: frozenset[str]
 
 
 def collect(
@@ -100,15 +102,21 @@ def collect(
     scratch: Path,
     roster: Roster | None = None,
     zone: tzinfo = UTC,
+    other_assignments: Collection[str] = (),
 ) -> tuple[list[Submission], list[Rejection]]:
     """Find every submission of `assignment` under `folder`. Zips are
     unpacked into `scratch`; students named by an LMS are looked up in
     `roster`; sidecar times without an offset are read in `zone`
-    (times.TimeError if a sidecar cannot be read)."""
+    (times.TimeError if a sidecar cannot be read). A student folder that
+    holds only `other_assignments` (the course's other assignment ids) in
+    nbgrader's layout is no submission; any other folder without
+    `assignment` is rejected with its reason."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"submissions folder {folder} does not exist")
-    export = _Export(roster, read_sidecars(folder, zone))
+    export = _Export(
+        roster, read_sidecars(folder, zone), frozenset(other_assignments) - {assignment}
+    )
     submissions: list[Submission] = []
     rejections: list[Rejection] = []
     for entry in sorted(folder.iterdir()):
@@ -202,7 +210,7 @@ def _from_student_folder(folder, assignment, submissions, rejections, export) ->
     student = folder.name
     inner = folder / assignment
     if not inner.is_dir():
-        if not _holds_other_assignments_only(folder, assignment):
+        if not _holds_other_assignments_only(folder, export.other_assignments):
             rejections.append(Rejection(folder, f"no folder {assignment}/ inside {folder.name}/"))
         return
     notebook = _pick_notebook(inner, assignment)
@@ -212,19 +220,20 @@ def _from_student_folder(folder, assignment, submissions, rejections, export) ->
         submissions.append(Submission(student, assignment, notebook, folder))
 
 
-def _holds_other_assignments_only(folder: Path, assignment: str) -> bool:
-    """Does a student's folder hold other assignments' submissions in
-    nbgrader's layout (``<id>/<id>.ipynb``) and nothing of `assignment`?
-    nbgrader's submitted/ folder keeps every assignment of a student: one
-    who has not handed this one in has nothing to grade, and nothing wrong."""
+def _holds_other_assignments_only(folder: Path, others: frozenset[str]) -> bool:
+    """Does a student's folder hold nothing but the course's other
+    assignments, in nbgrader's layout (``<id>/<id>.ipynb``)? nbgrader's
+    submitted/ folder keeps every assignment of a student: one who has not
+    handed this one in has nothing to grade, and nothing wrong. A folder of
+    any other name (``a3/a3.ipynb`` for a3_lstm, say) may be this assignment
+    misnamed, so it is not passed over."""
     children = [child for child in folder.iterdir() if not child.name.startswith(".")]
-    return (
-        bool(children)
-        and all(
-            child.is_dir() and not child.is_symlink() and (child / f"{child.name}.ipynb").is_file()
-            for child in children
-        )
-        and not any(child.name.casefold() == assignment.casefold() for child in children)
+    return bool(children) and all(
+        child.name in others
+        and child.is_dir()
+        and not child.is_symlink()
+        and (child / f"{child.name}.ipynb").is_file()
+        for child in children
     )
 
 

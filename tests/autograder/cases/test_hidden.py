@@ -16,7 +16,7 @@ from autograder.course_checks.inputs import (
     ROW_MAXIMA_APART,
     Case,
 )
-from autograder.course_checks.specs import SPECS
+from autograder.course_checks.specs import LOSS_AT_LAST_STEP, ONLY_DC_REACHES, SPECS
 from autograder.course_checks.testfunctions import CoupledFunction
 from solutions import gradcheck
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
@@ -104,7 +104,12 @@ def _holds(promise: str, spec, case: Case, inputs: dict) -> bool:
             rows, labels = _rows(logits), inputs[label].reshape(-1)
             gaps = rows.max(axis=1) - rows[np.arange(len(labels)), labels]
             label_far = np.max(gaps) >= LABEL_BELOW_MAXIMUM
-        return np.max(logits) > OVERFLOWING_LOGIT and spread and label_far
+        return np.max(np.abs(maxima)) > OVERFLOWING_LOGIT and spread and label_far
+    if promise == ONLY_DC_REACHES:
+        return not inputs["dh"].any() and bool(np.all(inputs["dc"] != 0))
+    if promise == LOSS_AT_LAST_STEP:
+        dh = inputs["dh"]
+        return dh.shape[1] >= 3 and not dh[:, :-1].any() and bool(np.all(dh[:, -1] != 0))
     if promise == "K = 1":
         return case.sizes["K"] == 1
     if promise == "mask=None keeps every step":

@@ -41,6 +41,17 @@ def test_large_logits_are_apart_within_and_between_rows(rng):
     assert np.max(maxima) > OVERFLOWING_LOGIT and np.min(maxima) < -OVERFLOWING_LOGIT
 
 
+def test_a_single_row_of_large_logits_can_be_all_negative(rng):
+    """Is a vector asked for with negative_maximum all below -1000, so that a
+    shift by anything but its maximum (max |z|, say) underflows every entry?"""
+    spec = SPECS["softmax_jacobian"]
+    case = Case(sizes={"K": 4}, large_logits=True, negative_maximum=True)
+    z = make_inputs(spec, rng, case)["z"]
+    assert z.shape == (4,) and np.max(z) < -OVERFLOWING_LOGIT
+    assert np.all(np.exp(z - np.max(np.abs(z))) == 0.0)
+    assert "near -1e4" in case.describe()
+
+
 def test_a_left_out_argument_must_be_optional(rng):
     with pytest.raises(ValueError, match="argument y is not optional"):
         make_inputs(SPECS["softmax_cross_entropy"], rng, Case(sizes={"N": 2, "K": 3}, omit=("y",)))

@@ -43,9 +43,14 @@ def _zip(path: Path, members: dict[str, str | bytes]) -> Path:
     return path
 
 
+COURSE_ASSIGNMENTS = (ASSIGNMENT, "a2_rnn", "a3_lstm")
+
+
 def _run(folder: Path, scratch: Path):
     """(students found, {file name: reason} of the rejections)."""
-    submissions, rejections = collect(folder, ASSIGNMENT, scratch)
+    submissions, rejections = collect(
+        folder, ASSIGNMENT, scratch, other_assignments=COURSE_ASSIGNMENTS
+    )
     return (
         {s.student: s for s in submissions},
         {r.origin.name: r.reason for r in rejections},
@@ -120,6 +125,20 @@ def test_a_student_who_handed_in_only_other_assignments_is_not_rejected(folder, 
     found, rejected = _run(folder, scratch)
     assert list(found) == ["alice"]
     assert rejected == {"kim": f"no folder {ASSIGNMENT}/ inside kim/"}
+
+
+def test_a_misnamed_assignment_folder_is_rejected_not_passed_over(folder, scratch):
+    """Is a folder in nbgrader's layout whose name is no assignment of the
+    course (``a1/a1.ipynb``: this one misnamed, perhaps) rejected with its
+    reason, and is every nbgrader-layout folder rejected when the course's
+    other assignments are not known?"""
+    _write(folder / "jdoe" / "a1" / "a1.ipynb")
+    _write(folder / "kim" / "a2_rnn" / "a2_rnn.ipynb")
+    found, rejected = _run(folder, scratch)
+    assert found == {}
+    assert rejected == {"jdoe": f"no folder {ASSIGNMENT}/ inside jdoe/"}
+    _, unknown = collect(folder, ASSIGNMENT, scratch)
+    assert {r.origin.name for r in unknown} == {"jdoe", "kim"}
 
 
 def test_a_zip_with_extra_folders_and_junk_gives_its_notebook(folder, scratch):

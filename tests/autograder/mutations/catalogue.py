@@ -197,6 +197,26 @@ MUTANTS: tuple[Mutant, ...] = (
         },
     ),
     Mutant(
+        name="softmax-shifted-by-largest-magnitude",
+        assignment="a1_softmax",
+        function="softmax",
+        mistake="Subtracts `max(abs(z))` instead of the row maximum: right while some "
+        "logit of the row is its largest in size, 0 / 0 for a row of large negative logits.",
+        edits=(
+            Edit(
+                "shifted = z - np.max(z, axis=-1, keepdims=True)",
+                "shifted = z - np.max(np.abs(z), axis=-1, keepdims=True)",
+            ),
+        ),
+        # The matrix cases have rows of either sign; the Jacobian's one vector
+        # of large logits near -1e4 is what catches it there.
+        fails={"test_softmax": ("S",), "test_softmax_jacobian": ("J",)},
+        feedback={
+            ("test_softmax", "S"): r"NaN or infinity[\s\S]*logits of size 1e4",
+            ("test_softmax_jacobian", "J"): r"NaN or infinity[\s\S]*logits near -1e4",
+        },
+    ),
+    Mutant(
         name="jacobian-elementwise-square",
         assignment="a1_softmax",
         function="softmax_jacobian",
@@ -419,6 +439,28 @@ MUTANTS: tuple[Mutant, ...] = (
         },
     ),
     Mutant(
+        name="rnn-backward-skips-steps-without-upstream",
+        assignment="a2_rnn",
+        function="rnn_backward",
+        mistake="Skips every step whose dh[:, t] is all zeros, as if nothing reached it, and "
+        "so drops what step t+1 carries back there (a loss on the last step only).",
+        edits=(
+            Edit(
+                "    for t in reversed(range(t_len)):\n",
+                "    for t in reversed(range(t_len)):\n"
+                "        if not np.any(dh[:, t]):\n"
+                "            dx[:, t] = 0.0\n"
+                "            continue\n",
+            ),
+        ),
+        # rnn_loss's mask drops a whole step of every sequence: dh is zero there too.
+        fails={
+            "test_rnn_backward": RNN_BACKWARD,
+            "test_rnn_loss": ("dh0", "dU", "dW", "db"),
+        },
+        feedback={("test_rnn_backward", "dx"): r"a loss on the last step only"},
+    ),
+    Mutant(
         name="rnn-forward-state-not-carried",
         assignment="a2_rnn",
         function="rnn_forward",
@@ -536,6 +578,21 @@ MUTANTS: tuple[Mutant, ...] = (
             "test_lstm_forward": ("h",),
             "test_lstm_backward": LSTM_BACKWARD,
         },
+    ),
+    Mutant(
+        name="lstm-step-drops-dc-when-dh-is-zero",
+        assignment="a3_lstm",
+        function="lstm_step_backward",
+        mistake="Returns zero gradients when dh is all zeros, although dc still reaches the "
+        "cell state.",
+        edits=(
+            Edit(
+                "dc_total = dc + dh * o * (1.0 - tanh_c**2)",
+                "dc_total = (dc if np.any(dh) else 0.0 * dc) + dh * o * (1.0 - tanh_c**2)",
+            ),
+        ),
+        fails={"test_lstm_step_backward": LSTM_STEP_BACKWARD},
+        feedback={("test_lstm_step_backward", "dc_prev"): r"dh = 0: only dc reaches the step"},
     ),
     Mutant(
         name="lstm-sigmoid-grad-as-s",
