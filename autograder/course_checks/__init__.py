@@ -13,12 +13,15 @@ Its modules, by role:
 - ``calls``: how a graded function is called and what it must return;
 - ``compare``: how a returned array is compared with its reference;
 - ``fd``: directional finite differences of your own forward pass;
+- ``derivatives``: finds numerical derivatives (finite differences, the
+  complex step) in the code of a graded function, which earn no points;
 - ``visible``: the checks you run;
 - ``probe``: the only code that runs on hidden inputs in your notebook's
   kernel while grading; it calls your functions and writes what they
   return, and judges nothing.
 
-It needs NumPy only, and it holds no answer to any exercise.
+It needs NumPy only (and IPython, where it is, to read cells with magics),
+and it holds no answer to any exercise.
 """
 
 from .visible import CheckFailed, check_forward, check_gradients, check_numerical_gradient

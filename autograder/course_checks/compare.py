@@ -171,6 +171,8 @@ def locate(
             return f"wrong already at the first time step t = 0 (of 0..{last})"
         return f"right up to t = {first - 1}; first wrong at t = {first} (of 0..{last})"
     if not recurrent:
+        if len(steps) == len(keys):
+            return f"wrong at every time step (t = 0..{last})"
         listed = ", ".join(str(t) for t in steps)
         return f"wrong at time step(s) t = {listed} (of 0..{last}); the other steps are right"
     first = max(steps)

@@ -22,6 +22,7 @@ import io
 import json
 import sys
 import traceback
+import types
 from collections.abc import Iterator, Mapping
 
 import numpy as np
@@ -123,21 +124,60 @@ def _print_nothing(*args, **kwargs) -> None:
     done to compute them counts), nothing is formatted or sent."""
 
 
+def _str_without_values(a, max_line_width=None, precision=None, suppress_small=None,
+                        array2string=None):  # fmt: skip
+    """str() of an array while a call is measured (see measured())."""
+    return str(a[()]) if a.shape == () else "[...]"
+
+
+def _repr_without_values(arr, max_line_width=None, precision=None, suppress_small=None,
+                         array2string=None):  # fmt: skip
+    """repr() of an array while a call is measured (see measured())."""
+    return repr(arr[()]) if arr.shape == () else "array([...])"
+
+
+@contextlib.contextmanager
+def _arrays_shown_without_values() -> Iterator[None]:
+    """str() and repr() of every array give "[...]" inside the block (a 0-d
+    array keeps its value). NumPy's C code holds on to its printing
+    functions, so their code is swapped for the block's length, not their
+    names; NumPy without them (another version) is left as it is."""
+    printing = sys.modules.get("numpy._core.arrayprint")
+    swaps = [
+        (getattr(printing, name, None), replacement.__code__)
+        for name, replacement in (
+            ("_array_str_implementation", _str_without_values),
+            ("_array_repr_implementation", _repr_without_values),
+        )
+    ]
+    swaps = [(f, code) for f, code in swaps if isinstance(f, types.FunctionType)]
+    saved = [f.__code__ for f, _ in swaps]
+    try:
+        for f, code in swaps:
+            f.__code__ = code
+        yield
+    finally:
+        for (f, _), code in zip(swaps, saved, strict=True):
+            f.__code__ = code
+
+
 @contextlib.contextmanager
 def measured() -> Iterator[None]:
     """What a measured call runs under: floating-point errors ignored, as in
-    every graded call, and printing silenced: ``print`` does nothing and
-    ``sys.stdout``/``sys.stderr`` drop what is written. Formatting arrays
-    and sending them to the notebook costs far more CPU than the arithmetic
-    of a small step: a right backward that prints its gradients at every
-    time step measured 180 to 400 times its forward pass, and lost its
-    points as if it differentiated numerically. Silencing the forward pass
-    too means prints cannot make the baseline costly either."""
+    every graded call, and printing silenced: ``print`` does nothing,
+    ``sys.stdout``/``sys.stderr`` drop what is written, and arrays turned
+    into text (an f-string formats its arrays before print is called) show
+    no values. Formatting arrays costs far more CPU than the arithmetic of
+    a small step: a right backward that prints its gradients at every time
+    step measured 180 to 400 times its forward pass, one that formats two
+    arrays in an f-string per step 155 times, and they lost their points
+    as if they differentiated numerically. Silencing the forward pass too
+    means prints cannot make the baseline costly either."""
     saved = builtins.print, sys.stdout, sys.stderr
     builtins.print = _print_nothing
     sys.stdout = sys.stderr = _Discard()
     try:
-        with float_errors_ignored():
+        with float_errors_ignored(), _arrays_shown_without_values():
             yield
     finally:
         builtins.print, sys.stdout, sys.stderr = saved

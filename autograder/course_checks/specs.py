@@ -109,6 +109,9 @@ class Output:
     requires: the name of another output that must also be right for this
         one to earn its share ("x left unchanged" earns nothing unless the
         gradient is right too).
+    derived: a value that is itself a derivative of the forward pass (the
+        softmax's Jacobian): like a gradient, it earns nothing when the
+        notebook computes it numerically (see is_derivative).
     """
 
     name: str
@@ -116,6 +119,7 @@ class Output:
     of: str | None = None
     equation: tuple[str, str] | None = None
     requires: str | None = None
+    derived: bool = False
 
     @property
     def tolerance(self) -> float:
@@ -124,6 +128,11 @@ class Output:
     @property
     def is_gradient(self) -> bool:
         return self.rule == GRADIENT
+
+    @property
+    def is_derivative(self) -> bool:
+        """A gradient, or a value that is a derivative: what must be derived."""
+        return self.is_gradient or self.derived
 
 
 @dataclass(frozen=True)
@@ -330,7 +339,7 @@ SPECS: dict[str, FunctionSpec] = {
         FunctionSpec(
             "softmax_jacobian",
             (Arg("z", "logits"),),
-            (_value("J", "softmax", "softmax-jacobian"),),
+            (Output("J", VALUE, equation=("softmax", "softmax-jacobian"), derived=True),),
             (Layout("vector", {"z": ("K",), "J": ("K", "K")}),),
             promises=("logits of any magnitude", "K = 1"),
         ),

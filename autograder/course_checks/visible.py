@@ -8,7 +8,9 @@ anything is wrong.
 
 from __future__ import annotations
 
+import inspect
 import math
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -22,6 +24,8 @@ from .compare import (
     locate,
     worst_entry,
 )
+from .derivatives import REASON, numerical_derivatives
+from .derivatives import note as derivatives_note
 from .fd import directional_checks
 from .inputs import public_inputs
 from .specs import SPECS, FunctionSpec
@@ -39,6 +43,39 @@ def _report(title: str, verdicts: Sequence[OutputVerdict]) -> None:
     if passed < len(verdicts):
         names = ", ".join(v.output.name for v in verdicts if not v.passed)
         raise CheckFailed(f"{title}: wrong output(s): {names} (see the table above)")
+
+
+def _refuse_numerical_derivatives(spec: FunctionSpec) -> None:
+    """Say so, and raise CheckFailed, when the notebook's functions compute
+    a derivative that `spec` returns numerically: right values that the
+    grader gives no points (see derivatives.py)."""
+    if spec.kind == "numerical_gradient" or not any(o.is_derivative for o in spec.outputs):
+        return
+    findings = numerical_derivatives(_current_definitions(), spec.functions)
+    if findings:
+        print(derivatives_note(spec.name, findings))
+        raise CheckFailed(f"{spec.name}: {REASON} (see above)")
+
+
+def _current_definitions() -> list[str]:
+    """The source of every function and class the notebook defines now (the
+    latest definition of each name, not the cells' history)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    if shell is None:
+        return []
+    sources = []
+    for value in list(shell.user_ns.values()):
+        mine = getattr(value, "__module__", None) == "__main__"
+        if mine and (inspect.isfunction(value) or inspect.isclass(value)):
+            try:
+                sources.append(textwrap.dedent(inspect.getsource(value)))
+            except (OSError, TypeError):
+                continue  # defined by exec, say: nothing to read
+    return sources
 
 
 def _call(spec: FunctionSpec, functions: Mapping[str, Callable], inputs) -> tuple | None:
@@ -83,6 +120,7 @@ def check_forward(function: Callable, expected: Mapping[str, object], name: str 
     outputs = _call(spec, {spec.name: function}, public_inputs(spec.name))
     if outputs is not None:
         _report(f"{spec.name} on the public inputs", _against_expected(spec, outputs, expected))
+        _refuse_numerical_derivatives(spec)
 
 
 def check_numerical_gradient(numerical_gradient: Callable, expected: Mapping[str, object]):
@@ -148,3 +186,4 @@ def check_gradients(*functions: Callable, name: str | None = None):
                 )
             verdicts.append(verdict)
     _report(f"{spec.name}: gradients against centred differences of your forward", verdicts)
+    _refuse_numerical_derivatives(spec)

@@ -35,8 +35,8 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -172,8 +172,11 @@ class CostVerdict:
     reference_seconds: what the solutions' baseline and timed calls cost for
         the same number of calls (0: not measured, not judged).
     failure: why the timed calls cannot be credited at all (a call failed
-        or returned wrong values), or "".
+        or recorded nothing), or "".
     call_failed: the failure is a cell that raised or ran out of time.
+    wrong_outputs: {output: what was wrong} for the gradients that some
+        checked timed call returned wrong: only those earn nothing (a
+        right dU keeps its point when db is wrong on the larger input).
     """
 
     function: str
@@ -186,6 +189,7 @@ class CostVerdict:
     reference_seconds: float = 0.0
     failure: str = ""
     call_failed: bool = False
+    wrong_outputs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
@@ -221,7 +225,7 @@ class CostVerdict:
         output's line says it: a wrong or failed timed call is a mistake
         that shows only on the larger input (truncated back-propagation
         shows only on long sequences), not evidence of finite differences."""
-        if self.failure:
+        if self.failure or (self.wrong_outputs and not self.too_costly):
             return "not on the larger input its cost is measured on"
         return "not computed by back-propagation"
 
@@ -231,10 +235,13 @@ class CostVerdict:
             "The gradients below are judged by their values, but earn no points until they "
             "are computed by back-propagation."
         )
-        if self.failure:
+        failure = self.failure or (
+            "; ".join(self.wrong_outputs.values()) if not self.too_costly else ""
+        )
+        if failure:
             return (
                 f"Not credited: on a larger hidden input, the one its cost is measured on, "
-                f"{self.failure}. A gradient is credited only when every timed call returns "
+                f"{failure}. A gradient is credited only when every timed call returns "
                 f"it right, computed on that call's own input: the gradients below were right "
                 f"on the hidden cases, which are smaller and called one at a time (a mistake "
                 f"that shows only on longer sequences, larger sizes, or when several forward "
@@ -276,6 +283,7 @@ class CostVerdict:
             "reference_seconds": self.reference_seconds,
             "window_ratio": self.window_ratio,
             "failure": self.failure,
+            "wrong_outputs": sorted(self.wrong_outputs),
         }
 
 
@@ -360,10 +368,12 @@ def wrong_records(
     records: list[dict[str, np.ndarray]],
     rng: np.random.Generator,
     right: set[str] | None = None,
-) -> str:
-    """ "" if the recorded entries of CHECKED_CALLS calls of each timed cell
-    (picked by `rng`) are the solutions' values for those calls' inputs, or
-    a sentence saying which are not.
+) -> tuple[str, dict[str, str]]:
+    """What the recorded entries of CHECKED_CALLS calls of each timed cell
+    (picked by `rng`) show against the solutions' values for those calls'
+    inputs: ("", {}) if they are all right; (failure, {}) if the records
+    cannot be read, so that nothing can be credited; ("", {output: what
+    was wrong}) for the outputs that some checked call returned wrong.
 
     right: the gradients to check, those that were right on the hidden
     cases (default: all); a gradient wrong there already earns nothing,
@@ -374,26 +384,28 @@ def wrong_records(
     output, an array with one row of entries per call.
     """
     spec = timing.spec
+    wrong: dict[str, str] = {}
     for cell in records:
         calls = cell.get("calls")
         if calls is None or calls.ndim != 1 or len(calls) == 0:
-            return "its timed calls recorded no values"
+            return "its timed calls recorded no values", {}
         rows = rng.choice(len(calls), size=min(CHECKED_CALLS, len(calls)), replace=False)
         for row in sorted(int(r) for r in rows):
             call = int(calls[row])
             for name, expected in timing.expected(call).items():
-                if right is not None and name not in right:
+                if (right is not None and name not in right) or name in wrong:
                     continue
                 recorded = cell.get(name)
                 if recorded is None or recorded.shape != (len(calls), *expected.shape):
-                    return f"{spec.name} recorded no {name} for one of its timed calls"
+                    wrong[name] = f"{spec.name} recorded no {name} for one of its timed calls"
+                    continue
                 value = np.asarray(recorded[row], dtype=np.float64)
                 tolerance = next(o.tolerance for o in spec.outputs if o.name == name)
                 error = relative_error(value, expected)
                 close = float(np.max(np.abs(value - expected), initial=0.0)) <= ABSOLUTE_FLOOR
                 if not error <= tolerance and not close:
-                    return (
+                    wrong[name] = (
                         f"{spec.name} returned a wrong {name} on one of its timed calls "
                         f"(relative error {error:.1e}; it was right on the checked inputs)"
                     )
-    return ""
+    return "", wrong

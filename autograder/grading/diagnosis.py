@@ -73,7 +73,7 @@ def diagnose(
             continue
         value = np.asarray(values[name], dtype=np.float64)
         verdict.hint = (
-            _generic(spec.name, name, value, references, case)
+            _generic(spec.name, name, value, references, case, failed)
             or _masked_steps(spec, name, value, references[name], inputs)
             or _one_gate(verdict, layout.axes[name])
         )
@@ -120,11 +120,13 @@ def _known_variants(test, case, inputs, values, references, failed, verdicts) ->
                 verdicts[name].equation = variant.equation or verdicts[name].equation
 
 
-def _generic(function: str, name: str, value, references, case: Case) -> str:
+def _generic(function: str, name: str, value, references, case: Case, failed) -> str:
+    """A hint from the wrong value alone. `failed`: the outputs wrong on
+    this case (a swap makes both wrong)."""
     reference = np.asarray(references[name], dtype=np.float64)
     names = list(references)
     for other in names:
-        if other == name:
+        if other == name or other not in failed:
             continue
         candidate = np.asarray(references[other], dtype=np.float64)
         if candidate.shape == value.shape and relative_error(value, candidate) <= MATCH:

@@ -42,6 +42,7 @@ from traitlets import Bool, Enum, Float, Integer, Unicode
 
 from autograder.cases import HiddenTest, hidden_test_for_grade_id
 from autograder.cases.timing import verification_rng
+from autograder.course_checks import derivatives
 from autograder.course_checks.specs import ELEMENTWISE, GRADIENT
 from autograder.coursedir import Course
 from autograder.grading import cost, records, verdict
@@ -354,6 +355,22 @@ class TrustedExecute(Execute):
                 cost_record = measured.record()
                 if measured.too_costly:
                     verdict.withhold_gradients(result, measured.note(), measured.reason)
+                elif measured.wrong_outputs:
+                    # Only the gradients a timed call got wrong: the others
+                    # were right there too, at an honest cost.
+                    verdict.withhold_gradients(
+                        result, measured.note(), measured.reason, only=set(measured.wrong_outputs)
+                    )
+        derivative_passed = any(v.passed and v.output.is_derivative for v in result.outputs)
+        if derivative_passed and test.spec.kind != "numerical_gradient":
+            # A numerical derivative of the nonlinearities alone is cheap: the
+            # cost passes it, only the code shows it.
+            found = derivatives.numerical_derivatives(
+                self._code_before(index), test.spec.functions
+            )
+            if found:
+                note = derivatives.note(test.spec.name, found)
+                verdict.withhold_gradients(result, note, derivatives.REASON)
         self._graded_outputs[index] = [
             new_output("stream", name="stdout", text=result.message() + "\n"),
             new_output(
@@ -384,6 +401,11 @@ class TrustedExecute(Execute):
                 "message": result.message(),
             }
         )
+
+    def _code_before(self, index: int) -> list[str]:
+        """Sources of the code cells above cell `index`: what had run when
+        its hidden test is called."""
+        return [cell.source for cell in self.nb.cells[:index] if cell.cell_type == "code"]
 
     def _run_in_kernel(self, cell, index: int, source: str, timeout: float) -> str:
         """Run grader code in the student's kernel as if it were cell `index`
@@ -479,14 +501,15 @@ class TrustedExecute(Execute):
                 elementwise = baseline == ELEMENTWISE
                 return failed("the elementwise pass" if elementwise else f"your {baseline}")
             return failed(spec.name)
-        failure = cost.wrong_records(
+        failure, wrong = cost.wrong_records(
             timing, records, verification_rng(self._seed, spec), right
-        ) if records else ""  # fmt: skip
+        ) if records else ("", {})  # fmt: skip
         return dataclasses.replace(
             measured,
             window_seconds=window,
             reference_seconds=calls["baseline"] * per_baseline + calls["timed"] * per_timed,
             failure=failure,
+            wrong_outputs=wrong,
         )
 
     def _timed_cells(

@@ -24,7 +24,6 @@ import numpy as np
 
 from autograder.cases import HiddenTest
 from autograder.course_checks.compare import OutputVerdict, compare, failed_outputs
-from autograder.course_checks.specs import GRADIENT
 from autograder.grading.diagnosis import diagnose
 
 MAX_PROBE_FILE_BYTES = 64 * 1024 * 1024
@@ -231,12 +230,16 @@ def judge_outputs(
     return HiddenVerdict(spec.name, verdicts, where, score, points, list(notes or ()))
 
 
-def withhold_gradients(result: HiddenVerdict, note: str, reason: str) -> None:
-    """Take the points of every gradient that was right on the hidden cases
-    and say why: `note` above the outputs, and on each output "right values
-    (...), but <reason> (see above)"."""
+def withhold_gradients(
+    result: HiddenVerdict, note: str, reason: str, only: set[str] | None = None
+) -> None:
+    """Take the points of every gradient (or other derivative, see
+    Output.is_derivative) that was right on the hidden cases, or of those
+    named in `only`, and say why: `note` above the outputs, and on each
+    output "right values (...), but <reason> (see above)"."""
     for index, verdict in enumerate(result.outputs):
-        if verdict.passed and verdict.output.rule == GRADIENT:
+        chosen = only is None or verdict.output.name in only
+        if verdict.passed and verdict.output.is_derivative and chosen:
             result.outputs[index] = OutputVerdict(
                 verdict.output,
                 verdict.error,

@@ -203,3 +203,21 @@ def test_timing_inputs_are_larger_than_every_judged_case():
             continue
         largest = max(np.prod(list(case.sizes.values())) for case in test.cases)
         assert np.prod(list(test.timing.sizes.values())) > 10 * largest
+
+
+def test_every_timed_baseline_is_judged_beyond_the_timing_input():
+    """Is the forward pass a function is timed against judged, among its own
+    hidden cases, on an input at least as long on every axis as the timing
+    input? A forward that stops at a fixed length (a buffer of 10 steps,
+    say) then loses its own point, not only its backward's."""
+    for name, test in HIDDEN_TESTS.items():
+        baseline = SPECS[name].cost_baseline
+        if test.timing is None or baseline[0] not in HIDDEN_TESTS:
+            continue
+        axes = SPECS[baseline[0]].layout(test.timing.layout).axes
+        used = {axis for shape in axes.values() for axis in shape} - {"4H"}
+        wanted = {axis: n for axis, n in test.timing.sizes.items() if axis in used}
+        assert any(
+            all(case.sizes.get(axis, 0) >= n for axis, n in wanted.items())
+            for case in HIDDEN_TESTS[baseline[0]].cases
+        ), (name, baseline[0], wanted)

@@ -100,6 +100,8 @@ def test_independent_steps_are_listed_without_talk_of_carrying():
     output = SPECS["temporal_softmax_loss"].output("do")
     where = locate(output, _slice_errors({1, 3}), 1e-7, recurrent=False)
     assert where == "wrong at time step(s) t = 1, 3 (of 0..3); the other steps are right"
+    everywhere = locate(output, _slice_errors({0, 1, 2, 3}), 1e-7, recurrent=False)
+    assert everywhere == "wrong at every time step (t = 0..3)"
 
 
 def test_forward_values_are_located_going_forwards():

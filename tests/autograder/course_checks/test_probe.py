@@ -7,9 +7,10 @@ import json
 import sys
 
 import numpy as np
+import pytest
 
 from autograder.cases import HIDDEN_TESTS
-from autograder.course_checks.probe import Timing, run_probe
+from autograder.course_checks.probe import Timing, measured, run_probe
 from autograder.grading.verdict import write_for_kernel, write_inputs
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 
@@ -187,3 +188,29 @@ def test_a_measured_call_prints_nothing_and_print_comes_back(tmp_path, capsys):
     assert calls == [5, 5] and len(probe.records) == 2
     print("after")
     assert capsys.readouterr().out == "after\n"
+
+
+def test_arrays_turned_into_text_while_measured_show_no_values(tmp_path):
+    """A backward that formats its arrays in f-strings (evaluated before
+    print is called): is the text it makes while timed free of values, its
+    own values still recorded right, and is NumPy's printing whole again
+    after the call, also when the call raised?"""
+    _, path = _timing_file(tmp_path, "rnn_step_backward")
+    texts = []
+
+    def rnn_step_backward(dh, cache):
+        gradients = REFERENCE_FUNCTIONS["rnn_step_backward"](dh, cache)
+        texts.append(f"dx={gradients[0]} db={gradients[-1]!r} {[gradients[1]]} {np.array(2.5)}")
+        return gradients
+
+    probe = Timing({**REFERENCE_FUNCTIONS, "rnn_step_backward": rnn_step_backward}, str(path))
+    probe.run_baseline()
+    probe.run_timed()
+    assert texts == ["dx=[...] db=array([...]) [array([...])] 2.5"]
+    assert len(probe.records) == 1
+    small = np.array([[1.5, -2.0]])
+    assert (str(small), repr(small)) == ("[[ 1.5 -2. ]]", "array([[ 1.5, -2. ]])")
+    with pytest.raises(RuntimeError), measured():
+        assert str(small) == "[...]"
+        raise RuntimeError("the timed call failed")
+    assert str(small) == "[[ 1.5 -2. ]]"

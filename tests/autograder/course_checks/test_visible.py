@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
+from nbclient import NotebookClient
 
 from autograder.cases.references import REFERENCES
 from autograder.course_checks import (
@@ -14,6 +16,7 @@ from autograder.course_checks import (
 )
 from autograder.course_checks.inputs import public_case, public_inputs
 from autograder.course_checks.specs import SPECS
+from autograder.coursedir import REPOSITORY
 from solutions import rnn
 from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
 
@@ -137,3 +140,48 @@ def test_what_the_function_raises_is_reported_as_a_failure(capsys):
     with pytest.raises(CheckFailed):
         check_forward(rnn_step_forward, _expected("rnn_step_forward"))
     assert "raised ValueError: shapes do not match" in capsys.readouterr().out
+
+
+NUMERICAL_TANH_CELLS = (
+    "import numpy as np\nfrom autograder.course_checks import check_gradients\n",
+    "def tanh_slope(a, h=1e-5):\n    return (np.tanh(a + h) - np.tanh(a - h)) / (2 * h)\n",
+    "def rnn_step_forward(x, h_prev, U, W, b):\n"
+    "    a = x @ U.T + h_prev @ W.T + b\n"
+    "    return np.tanh(a), (x, h_prev, U, W, a)\n",
+    "def rnn_step_backward(dh, cache):\n"
+    "    x, h_prev, U, W, a = cache\n"
+    "    da = dh * tanh_slope(a)\n"
+    "    return da @ U, da @ W, da.T @ x, da.T @ h_prev, da.sum(axis=0)\n",
+)
+
+
+def _run_in_a_kernel(cells: list[str]) -> list[str]:
+    """The text each cell printed (or the error it raised), run in a real
+    IPython kernel started in the repository."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=120)
+    client.execute(cwd=str(REPOSITORY))
+    printed = []
+    for cell in notebook.cells:
+        parts = [o.get("text", "") for o in cell.outputs if o.output_type == "stream"]
+        parts += [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
+        printed.append("".join(parts))
+    return printed
+
+
+def test_a_numerical_derivative_fails_the_visible_check_in_a_kernel():
+    """In a real kernel: does check_gradients pass the values of a backward
+    whose tanh' is differenced (they are right), then say where it
+    differentiates numerically and fail; and, once the helper is rewritten
+    from its formula in a later cell, pass (the functions as they are now
+    are read, not the history of the cells)?"""
+    check = "check_gradients(rnn_step_forward, rnn_step_backward)"
+    analytic = "def tanh_slope(a):\n    return 1.0 - np.tanh(a) ** 2\n"
+    printed = _run_in_a_kernel([*NUMERICAL_TANH_CELLS, check, analytic, check])
+    numerical, derived = printed[-3], printed[-1]
+    assert "5 of 5 outputs correct" in numerical
+    found = "differentiates numerically: difference quotient in tanh_slope: `np.tanh(a + h)`"
+    assert found in numerical
+    assert "CheckFailed: rnn_step_backward: computed with a numerical derivative" in numerical
+    assert "5 of 5 outputs correct" in derived
+    assert "numerically" not in derived and "CheckFailed" not in derived

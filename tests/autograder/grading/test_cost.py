@@ -12,11 +12,11 @@ import pytest
 from autograder.cases import HIDDEN_TESTS
 from autograder.course_checks.probe import Timing
 from autograder.course_checks.specs import COST_MULTIPLES, REFERENCE
-from autograder.grading import cost
+from autograder.grading import cost, verdict
 from autograder.grading.verdict import read_arrays, write_for_kernel
 from tests.autograder.integrity.honest_seeds import style_functions
 from tests.autograder.integrity.students import STYLES
-from tests.autograder.reference_functions import REFERENCE_FUNCTIONS
+from tests.autograder.reference_functions import REFERENCE_FUNCTIONS, grade_in_process
 
 FORWARD = COST_MULTIPLES["forward"]
 
@@ -193,7 +193,7 @@ def _records(tmp_path, name: str, functions, calls: int = 6, seed: int = 11) -> 
 
 def test_right_timed_calls_pass_the_check_of_their_values(tmp_path):
     timing, records = _records(tmp_path, "lstm_step_backward", REFERENCE_FUNCTIONS)
-    assert cost.wrong_records(timing, records, np.random.default_rng(0)) == ""
+    assert cost.wrong_records(timing, records, np.random.default_rng(0)) == ("", {})
 
 
 def test_zeros_or_one_remembered_answer_fail_the_check_of_their_values(tmp_path):
@@ -214,8 +214,10 @@ def test_zeros_or_one_remembered_answer_fail_the_check_of_their_values(tmp_path)
         folder.mkdir()
         timing, records = _records(folder, "rnn_backward",
                                    {**REFERENCE_FUNCTIONS, "rnn_backward": backward})  # fmt: skip
-        found = cost.wrong_records(timing, records, np.random.default_rng(0))
-        assert found.startswith("rnn_backward returned a wrong d"), found
+        failure, wrong = cost.wrong_records(timing, records, np.random.default_rng(0))
+        assert failure == ""
+        assert set(wrong) == {"dx", "dh0", "dU", "dW", "db"}, wrong
+        assert all(w.startswith("rnn_backward returned a wrong d") for w in wrong.values())
 
 
 def test_the_solutions_cost_is_measured_once_per_function():
@@ -238,8 +240,36 @@ def test_a_gradient_wrong_on_the_hidden_cases_is_not_checked_again(tmp_path):
     functions = {**REFERENCE_FUNCTIONS, "rnn_step_backward": wrong_db}
     timing, records = _records(tmp_path, "rnn_step_backward", functions)
     rng = np.random.default_rng(0)
-    assert cost.wrong_records(timing, records, rng, {"dx", "dh_prev", "dU", "dW"}) == ""
-    assert "wrong db" in cost.wrong_records(timing, records, rng)
+    assert cost.wrong_records(timing, records, rng, {"dx", "dh_prev", "dU", "dW"}) == ("", {})
+    failure, wrong = cost.wrong_records(timing, records, rng)
+    assert failure == "" and list(wrong) == ["db"] and "wrong db" in wrong["db"]
+
+
+def test_only_the_gradients_wrong_on_a_timed_call_lose_their_points(tmp_path):
+    """A step backward whose db is wrong only on the larger timed input (it
+    drops rows past the eighth example): does db alone lose its point, with
+    the note saying why, while dx, dh_prev, dU and dW keep theirs?"""
+    reference = REFERENCE_FUNCTIONS["rnn_step_backward"]
+
+    def db_wrong_past_eight(dh, cache):
+        dx, dh_prev, dU, dW, db = reference(dh, cache)
+        return dx, dh_prev, dU, dW, db - dh[8:].sum(axis=0) if len(dh) > 8 else db
+
+    functions = {**REFERENCE_FUNCTIONS, "rnn_step_backward": db_wrong_past_eight}
+    timing, records = _records(tmp_path, "rnn_step_backward", functions)
+    failure, wrong = cost.wrong_records(timing, records, np.random.default_rng(0))
+    assert (failure, list(wrong)) == ("", ["db"])
+    measured = cost.CostVerdict(
+        "rnn_step_backward", "rnn_step_forward", 1, 1.0, 2.0, 100.0, wrong_outputs=wrong
+    )
+    assert not measured.too_costly
+    result = grade_in_process(tmp_path, "rnn_step_backward", functions, 0, points=5)
+    assert result.score == 5  # the hidden cases have N <= 3
+    verdict.withhold_gradients(result, measured.note(), measured.reason, only=set(wrong))
+    assert result.score == 4
+    assert [v.output.name for v in result.outputs if not v.passed] == ["db"]
+    assert "returned a wrong db on one of its timed calls" in measured.note()
+    assert measured.reason == "not on the larger input its cost is measured on"
 
 
 def test_the_first_baseline_cell_makes_as_many_calls_as_the_solutions_need():
@@ -267,4 +297,4 @@ def test_honest_styles_pass_the_check_of_timed_values_on_every_seed(tmp_path, as
         for name in timed:
             timing, records = _records(tmp_path, name, functions, calls=3, seed=seed)
             found = cost.wrong_records(timing, records, np.random.default_rng(seed))
-            assert found == "", (seed, name, found)
+            assert found == ("", {}), (seed, name, found)

@@ -105,6 +105,19 @@ def test_swapped_outputs_are_recognised(tmp_path):
     )
 
 
+def test_no_swap_is_named_when_the_other_output_is_right():
+    """dU computed as da.T @ U: on N = H = 1 it equals the right dx, but dx
+    was returned right, so nothing is in the wrong order."""
+    right_dx = np.array([[0.5, -1.5]])
+    references = {"dx": right_dx, "dh_prev": np.array([[0.2]]), "dU": np.array([[0.3, 0.1]])}
+    case = HIDDEN_TESTS["rnn_step_backward"].cases[1]
+    value = right_dx.copy()
+    hint = diagnosis._generic("rnn_step_backward", "dU", value, references, case, {"dU"})
+    assert "wrong order" not in hint
+    swapped = diagnosis._generic("rnn_step_backward", "dU", value, references, case, {"dU", "dx"})
+    assert swapped.startswith("dU equals the right dx: are the values returned in the wrong order")
+
+
 def test_a_mask_applied_to_the_loss_only_is_named(tmp_path):
     """Does a gradient that ignores the mask get a hint about the dropped steps?"""
 
@@ -225,10 +238,12 @@ def test_a_one_by_one_value_is_not_called_a_transpose():
     case = next(test.case(n) for n in test.case_names() if test.case(n).sizes["H"] == 1)
     reference = np.array([[0.25]])
     assert diagnosis._generic("lstm_step_backward", "dc_prev", _round_off(reference),
-                              {"dc_prev": reference}, case) == ""  # fmt: skip
+                              {"dc_prev": reference}, case, {"dc_prev"}) == ""  # fmt: skip
     square = np.arange(4.0).reshape(2, 2)
     assert (
-        diagnosis._generic("lstm_step_backward", "dc_prev", square.T, {"dc_prev": square}, case)
+        diagnosis._generic(
+            "lstm_step_backward", "dc_prev", square.T, {"dc_prev": square}, case, {"dc_prev"}
+        )
         == "dc_prev is the transpose of the right value"
     )
 
@@ -241,7 +256,7 @@ def test_a_factor_is_named_as_a_mean_only_for_a_loss_and_its_batch_axes():
     case = next(test.case(n) for n in test.case_names() if test.case(n).sizes.get("D") == 2)
     reference = np.array([0.5, -1.5, 2.0])
     assert diagnosis._generic("lstm_step_backward", "db", 2.0 * reference,
-                              {"db": reference}, case) == (
+                              {"db": reference}, case, {"db"}) == (
         "db is the right value times 2: a constant factor is off"
     )  # fmt: skip
     loss_test = HIDDEN_TESTS["softmax_cross_entropy"]
@@ -251,5 +266,6 @@ def test_a_factor_is_named_as_a_mean_only_for_a_loss_and_its_batch_axes():
     n = loss_case.sizes["N"]
     gradient = np.arange(1.0, 7.0).reshape(2, 3)
     hint = diagnosis._generic("softmax_cross_entropy", "dlogits", n * gradient,
-                              {"loss": np.array(1.0), "dlogits": gradient}, loss_case)  # fmt: skip
+                              {"loss": np.array(1.0), "dlogits": gradient}, loss_case,
+                              {"dlogits"})  # fmt: skip
     assert hint.startswith(f"dlogits is N={n} times the right value")

@@ -71,6 +71,17 @@ def test_withheld_gradients_lose_their_points_and_say_why(tmp_path):
     assert result.outputs[1].problem.endswith("), but not computed so (see above)")
 
 
+def test_withholding_takes_a_derived_value_but_no_plain_value(tmp_path):
+    """Is the softmax's Jacobian, a value that is a derivative, withheld like
+    a gradient, while softmax's own values never are?"""
+    jacobian = grade_in_process(tmp_path, "softmax_jacobian", REFERENCE_FUNCTIONS, SEED, points=1)
+    verdict.withhold_gradients(jacobian, "Not credited: differenced.", "differenced")
+    assert jacobian.score == 0 and not jacobian.outputs[0].passed
+    values = grade_in_process(tmp_path, "softmax", REFERENCE_FUNCTIONS, SEED, points=1)
+    verdict.withhold_gradients(values, "Not credited: differenced.", "differenced")
+    assert values.score == 1 and values.outputs[0].passed
+
+
 def test_hidden_inputs_differ_from_the_public_ones():
     """Would hard-coding the outputs of the visible check earn nothing?"""
     public = public_inputs("rnn_forward")

@@ -675,7 +675,45 @@ RESOURCE = (
     ),
 )
 
+JACOBIAN_BY_DIFFERENCES = '''def softmax_jacobian(z):
+    """Centred differences of my softmax, one column per logit: right to 1e-10."""
+    z = np.asarray(z, dtype=np.float64)
+    step = 1e-5
+    columns = []
+    for k in range(z.shape[0]):
+        e = np.zeros_like(z)
+        e[k] = step
+        columns.append((softmax(z + e) - softmax(z - e)) / (2 * step))
+    return np.stack(columns, axis=1)
+'''
+
+JACOBIAN_BY_COMPLEX_STEP = '''def softmax_jacobian(z):
+    """The complex step: exact to round-off, and no formula needed."""
+    z = np.asarray(z, dtype=np.float64)
+    jacobian = np.empty((z.shape[0], z.shape[0]))
+    for k in range(z.shape[0]):
+        shifted = z.astype(np.complex128) - np.max(z)
+        shifted[k] += 1e-30j
+        exp = np.exp(shifted)
+        jacobian[:, k] = np.imag(exp / np.sum(exp)) / 1e-30
+    return jacobian
+'''
+
 INTEGRITY = (
+    Case(
+        "jacobiandiff",
+        "integrity",
+        "softmax_jacobian by centred differences of the student's own softmax (K forwards)",
+        _one_function("jacobiandiff", "softmax_jacobian", JACOBIAN_BY_DIFFERENCES),
+        FULL - POINTS["softmax_jacobian"],
+    ),
+    Case(
+        "jacobiancomplex",
+        "integrity",
+        "softmax_jacobian by the complex step through an inline softmax",
+        _one_function("jacobiancomplex", "softmax_jacobian", JACOBIAN_BY_COMPLEX_STEP),
+        FULL - POINTS["softmax_jacobian"],
+    ),
     Case(
         "oraclecontrol",
         "integrity",

@@ -201,6 +201,18 @@ def test_term_end_walkthrough(term, formgrader, browser, tmp_path):
     assert COMMENT in page
     late_page = term.course.feedback_html("ghopper", ASSIGNMENT).read_text(encoding="utf-8")
     assert f"Late submission penalty (Score: -{LATE_PENALTY:.1f})" in late_page
+    # In a narrow window the verdicts wrap: no output line scrolls sideways.
+    narrow = browser.new_page()
+    narrow.set_viewport_size({"width": 800, "height": 900})
+    narrow.goto(term.course.feedback_html("alovelace", ASSIGNMENT).as_uri())
+    outputs = narrow.locator("div.output_text pre")
+    assert outputs.count() > 0
+    sideways = narrow.evaluate(
+        "() => [...document.querySelectorAll('div.output_text pre')]"
+        ".filter(pre => pre.scrollWidth > pre.clientWidth + 1).length"
+    )
+    narrow.close()
+    assert sideways == 0
 
     # nbgrader's export: every row's numbers are the gradebook's.
     nbgrader_csv = tmp_path / "grades.csv"
