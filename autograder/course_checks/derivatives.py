@@ -15,9 +15,9 @@ What counts as a numerical derivative (each found by its form, whatever
 the names):
 
 - a difference quotient: one function called at ``X + E`` and at
-  ``X - E``, or at ``X + E`` (or ``X - E``) and at ``X`` where a name of E,
-  or E itself when it is a small constant, appears in a divisor of the
-  same function;
+  ``X - E``; or at ``X + E`` (or ``X - E``) and at ``X`` where a name of E
+  appears in a divisor of the same function, or E is a small constant and
+  the function divides by a small constant (or multiplies by a large one);
 - the complex step: a complex literal (``1j``), ``.imag``, ``complex(...)``
   or a complex dtype;
 - a numerical differentiation routine that the notebook does not define
@@ -202,13 +202,13 @@ def _difference_quotients(node: ast.AST) -> list[ast.AST]:
     for child in ast.walk(node):
         if isinstance(child, ast.Call):
             calls.setdefault(ast.dump(child.func), []).append(child)
-    divisor_names = _divisor_names(node)
+    scales = _scales(node)
     hits = []
     for group in calls.values():
         pairs = ((first, second) for i, first in enumerate(group) for second in group[i + 1 :])
         for first, second in pairs:
             step, centred = _perturbation(first, second)
-            if step is not None and (centred or _is_step(step, divisor_names)):
+            if step is not None and (centred or _is_step(step, scales)):
                 hits.append(first)  # one finding per function differenced
                 break
     return hits
@@ -242,23 +242,52 @@ def _offset(expression: ast.expr) -> tuple[str, int, ast.expr | None]:
     return ast.dump(expression), 0, None
 
 
-def _divisor_names(node: ast.AST) -> set[str]:
-    names = set()
+@dataclass(frozen=True)
+class _Scales:
+    """What a function divides by: the names in its divisors, and whether
+    some divisor holds a small constant or some product a large one (the
+    1 / h of a quotient written out)."""
+
+    names: frozenset[str]
+    by_small_constant: bool
+
+
+def _scales(node: ast.AST) -> _Scales:
+    names: set[str] = set()
+    small = False
     for child in ast.walk(node):
-        if isinstance(child, ast.BinOp) and isinstance(child.op, ast.Div):
+        if not isinstance(child, ast.BinOp):
+            continue
+        if isinstance(child.op, ast.Div):
             names |= {n.id for n in ast.walk(child.right) if isinstance(n, ast.Name)}
-    return names
+            small |= any(0 < abs(c) <= SMALL_STEP for c in _constants(child.right))
+        elif isinstance(child.op, ast.Mult):
+            small |= any(abs(c) >= 1 / SMALL_STEP for c in _constants(child))
+    return _Scales(frozenset(names), small)
 
 
-def _is_step(step: ast.expr, divisor_names: set[str]) -> bool:
-    """A small constant, or an expression one of whose names divides."""
+def _constants(node: ast.AST) -> list[float]:
+    return [
+        n.value
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, int | float)
+        and not isinstance(n.value, bool)
+    ]
+
+
+def _is_step(step: ast.expr, scales: _Scales) -> bool:
+    """A one-sided step: a small constant that the function also divides by
+    (or multiplies by its inverse), or an expression one of whose names
+    divides. An epsilon inside a logarithm, log(p + 1e-12) beside log(p),
+    is no step: nothing is divided by it."""
     try:
         value = ast.literal_eval(step)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         value = None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return 0 < abs(value) <= SMALL_STEP
-    return any(isinstance(n, ast.Name) and n.id in divisor_names for n in ast.walk(step))
+        return 0 < abs(value) <= SMALL_STEP and scales.by_small_constant
+    return any(isinstance(n, ast.Name) and n.id in scales.names for n in ast.walk(step))
 
 
 def _routine_uses(node: ast.AST, definitions: dict) -> list[ast.AST]:

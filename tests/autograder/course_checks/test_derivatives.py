@@ -118,6 +118,21 @@ def test_code_the_graded_functions_never_reach_is_not_read():
     assert numerical_derivatives(cells, ["rnn_step_backward"]) == []
 
 
+def test_an_epsilon_inside_a_logarithm_is_no_step():
+    """log(p + 1e-12) beside log(p), as an honest loss guards a logarithm:
+    no quotient, so no finding; the same pair divided by the constant is."""
+    loss = (
+        "def softmax_cross_entropy(logits, y):\n"
+        "    p = softmax(logits)\n"
+        "    loss = -np.mean(np.log(p[rows(y), y] + 1e-12))\n"
+        "    check = np.log(p[rows(y), y])\n"
+        "    return loss, (p - onehot(y)) / len(y)\n"
+    )
+    assert numerical_derivatives([loss], ["softmax_cross_entropy"]) == []
+    quotient = loss.replace("/ len(y)", "/ 1e-12")
+    assert numerical_derivatives([quotient], ["softmax_cross_entropy"])
+
+
 def test_an_analytic_helper_named_derivative_is_no_finding():
     helper = "def derivative(s):\n    return s * (1.0 - s)\n"
     backward = "def rnn_step_backward(dh, cache):\n    return derivative(cache) * dh\n"
