@@ -89,7 +89,7 @@ CARRIED_FROM_NEXT_STEP = (
 sends back: right at the last step T-1 (nothing comes in from later), wrong
 from T-2 on."""
 
-STATE_NOT_CARRIED = r"^right up to t = 0; first wrong at t = 1 \(of 0\.\.\d\)$"
+STATE_NOT_CARRIED = r"^right up to t = 0; first wrong at t = 1 \(of 0\.\.\d+\)$"
 """The `where` of a forward sequence that restarts every step from the
 initial state: right at t = 0 only."""
 
