@@ -136,7 +136,40 @@ _NO_TANH_PATH = (
     "dL/dc_t = dL/dh_t * o_t * (1 - tanh(c_t)^2) + what step t+1 sends back"
 )
 
+
+def _blocks_g_and_o_swapped(i: Inputs) -> dict[str, np.ndarray]:
+    """U, W and b with the row blocks of g and o exchanged: the reference run
+    on them reads its gates in the order i, f, o, g (CS231n's order), as a
+    student who stacks them that way does."""
+    swapped = dict(i)
+    for name in ("U", "W", "b"):
+        i_rows, f_rows, g_rows, o_rows = np.split(i[name], 4, axis=0)
+        swapped[name] = np.concatenate([i_rows, f_rows, o_rows, g_rows], axis=0)
+    return swapped
+
+
+_GATE_ORDER = (
+    "matches gates read in the order i, f, o, g (the order of some other courses): this "
+    "course stacks the rows of U, W and b as i, f, g, o, the candidate g third"
+)
+
+
+def _lstm_step_forward_swapped(i: Inputs, case: Case) -> dict[str, np.ndarray]:
+    s = _blocks_g_and_o_swapped(i)
+    h, c, _ = lstm.lstm_step_forward(s["x"], s["h_prev"], s["c_prev"], s["U"], s["W"], s["b"])
+    return {"h": h, "c": c}
+
+
+def _lstm_forward_swapped(i: Inputs, case: Case) -> dict[str, np.ndarray]:
+    s = _blocks_g_and_o_swapped(i)
+    return {"h": lstm.lstm_forward(s["x"], s["h0"], s["c0"], s["U"], s["W"], s["b"])[0]}
+
+
 VARIANTS: dict[str, tuple[Variant, ...]] = {
+    "lstm_step_forward": (
+        Variant(("h", "c"), _lstm_step_forward_swapped, _GATE_ORDER, ("lstm", "lstm-a")),
+    ),
+    "lstm_forward": (Variant(("h",), _lstm_forward_swapped, _GATE_ORDER, ("lstm", "lstm-a")),),
     "rnn_backward": (
         Variant(
             _RNN_BACKWARD,

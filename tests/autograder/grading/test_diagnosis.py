@@ -91,6 +91,34 @@ def test_a_cell_gradient_without_the_tanh_path_links_the_cell_equation(tmp_path)
     assert "lstm.html#equation-lstm-dc" in dc_prev.line()
 
 
+def _read_as_i_f_o_g(weights):
+    """The row blocks of a stacked (4H, ...) array exchanged so that the
+    course's forward reads its gates as i, f, o, g."""
+    i, f, g, o = np.split(weights, 4, axis=0)
+    return np.concatenate([i, f, o, g], axis=0)
+
+
+def test_gates_read_in_another_order_are_named_in_both_forwards(tmp_path):
+    """An LSTM that stacks its gates i, f, o, g (CS231n's order): do h and c
+    of the step, and h of the sequence, get the gate-order hint and the
+    link to the stacked pre-activation (lstm-a)?"""
+
+    def lstm_step_forward(x, h_prev, c_prev, U, W, b):
+        swapped = (_read_as_i_f_o_g(a) for a in (U, W, b))
+        return lstm.lstm_step_forward(x, h_prev, c_prev, *swapped)
+
+    def lstm_forward(x, h0, c0, U, W, b):
+        swapped = (_read_as_i_f_o_g(a) for a in (U, W, b))
+        return lstm.lstm_forward(x, h0, c0, *swapped)
+
+    step = _grade(tmp_path, "lstm_step_forward", lstm_step_forward=lstm_step_forward)
+    sequence = _grade(tmp_path, "lstm_forward", lstm_forward=lstm_forward)
+    for verdict in (_verdict(step, "h"), _verdict(step, "c"), _verdict(sequence, "h")):
+        assert not verdict.passed
+        assert verdict.hint.startswith("matches gates read in the order i, f, o, g"), verdict
+        assert "lstm.html#equation-lstm-a" in verdict.line()
+
+
 def test_swapped_outputs_are_recognised(tmp_path):
     """Are dh0 and dc0 returned in each other's place named as swapped?"""
 
